@@ -1,0 +1,84 @@
+/* CKernels — internal helpers shared by the library's translation units (prefix cki_).
+ * Never installed. */
+#ifndef CKERNELS_INTERNAL_H
+#define CKERNELS_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ckernels/core.h"
+#include "ckernels/ctx.h"
+#include "ckernels/registry.h"
+
+#define CKI_ERR_FIELD_MAX 256
+#define CKI_ERR_MSG_MAX 1024
+
+struct ck_ctx {
+    ck_allocator_t alloc;
+    int threads;
+    ck_backend_t backend;
+    ck_backend_t last_backend;  /* set by kernels: which backend ran */
+    uint64_t seed;
+    ck_progress_fn progress;
+    void *progress_user;
+    const char *kernel_id;      /* kernel being run, for progress reports */
+    int64_t progress_last_ns;   /* rate limit for progress callbacks */
+    atomic_bool cancel;
+    ck_license_t *license;      /* owned copy; NULL = development license */
+    ck_status_t err_status;
+    char err_field[CKI_ERR_FIELD_MAX];
+    char err_msg[CKI_ERR_MSG_MAX]; /* "field: message" or "message" */
+};
+
+/* ---- allocation through the context's hooks. All return NULL on failure (and on size
+ * overflow); none sets the error message: callers use cki_nomem(). */
+void *cki_malloc(ck_ctx_t *ctx, size_t size);
+void *cki_calloc(ck_ctx_t *ctx, size_t n, size_t size);       /* zeroed, overflow-checked */
+void *cki_mallocarray(ck_ctx_t *ctx, size_t n, size_t size);  /* overflow-checked */
+void *cki_realloc(ck_ctx_t *ctx, void *ptr, size_t size);
+void cki_free(ck_ctx_t *ctx, void *ptr);
+char *cki_strdup(ck_ctx_t *ctx, const char *s);
+
+/* ---- errors. Each sets ctx's error and returns `status`, so `return cki_error(...)` reads well.
+ * `field` may be NULL or "" when the error is not about an input field. */
+#if defined(__GNUC__)
+#define CKI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CKI_PRINTF(a, b)
+#endif
+ck_status_t cki_error(ck_ctx_t *ctx, ck_status_t status, const char *field, const char *fmt, ...)
+    CKI_PRINTF(4, 5);
+ck_status_t cki_verror(ck_ctx_t *ctx, ck_status_t status, const char *field, const char *fmt, va_list ap);
+/* CK_E_NOMEM with a standard message. */
+ck_status_t cki_nomem(ck_ctx_t *ctx);
+/* Shorthand for CK_E_INVALID_INPUT about `field`. */
+#define cki_invalid(ctx, field, ...) cki_error((ctx), CK_E_INVALID_INPUT, (field), __VA_ARGS__)
+
+/* ---- cancellation and progress. Kernels call cki_poll() between chunks of work (it is cheap:
+ * an atomic load and, at most every ~50 ms, a clock read and the callback). Returns
+ * CK_E_CANCELLED (with the message set) once ck_ctx_cancel() was called, else CK_OK. */
+ck_status_t cki_poll(ck_ctx_t *ctx, double fraction);
+int64_t cki_now_ns(void);   /* monotonic clock */
+
+/* Threads for an OpenMP region: ctx's setting, or the OpenMP default when 0. */
+int cki_threads(const ck_ctx_t *ctx);
+
+/* ---- licensing (license.c) */
+/* Whether the license in force on ctx permits running/registering `kernel` at time `now`
+ * (Unix seconds). Sets ctx's error (CK_E_LICENSE, naming the kernel and the reason) when not. */
+ck_status_t cki_license_permits(ck_ctx_t *ctx, const ck_kernel_t *kernel, int64_t now);
+/* Copy a license (flat struct) into memory from ctx's allocator; NULL source gives NULL. */
+ck_status_t cki_license_copy(ck_ctx_t *ctx, const ck_license_t *src, ck_license_t **dst);
+
+/* ---- cleanup pattern: owned pointers start NULL; on error `goto cleanup`. */
+#define CK_TRY(expr)                      \
+    do {                                  \
+        status = (expr);                  \
+        if (CK_IS_ERROR(status)) goto cleanup; \
+    } while (0)
+
+#define CKI_UNUSED(x) ((void)(x))
+
+#endif

@@ -1,0 +1,44 @@
+/* CKernels — helpers for JSON binders (internal, prefix cki_json_). They read validated input
+ * (types already checked against the parameter table) into typed buffers allocated through the
+ * ctx allocator, and build output values. Every error names the field path, e.g. "a.data[5]". */
+#ifndef CKERNELS_JSON_INTERNAL_H
+#define CKERNELS_JSON_INTERNAL_H
+
+#include <jansson.h>
+
+#include "internal.h"
+
+/* A dense row-major matrix read from the `matrix` type. */
+typedef struct cki_matrix {
+    ck_idx_t n_rows, n_cols;
+    double *data; /* n_rows*n_cols, ctx allocator; NULL when empty */
+} cki_matrix_t;
+
+/* Field path helper: writes "parent.child" or "parent[i]" into buf (truncated safely). */
+const char *cki_path_key(char *buf, size_t cap, const char *parent, const char *key);
+const char *cki_path_index(char *buf, size_t cap, const char *parent, size_t index);
+
+/* A finite JSON number (integer or real) as double; error naming `field` otherwise. */
+ck_status_t cki_json_real(ck_ctx_t *ctx, const json_t *v, const char *field, double *out);
+/* An array of finite numbers → *out (n elements, NULL when n == 0). */
+ck_status_t cki_json_reals(ck_ctx_t *ctx, const json_t *arr, const char *field, double **out, ck_idx_t *n);
+/* An array of integers → *out. */
+ck_status_t cki_json_ints(ck_ctx_t *ctx, const json_t *arr, const char *field, int64_t **out, ck_idx_t *n);
+/* The `matrix` type: {"n_rows","n_cols","data"} or [[...],[...]] rows. */
+ck_status_t cki_json_matrix(ck_ctx_t *ctx, const json_t *v, const char *field, cki_matrix_t *out);
+void cki_matrix_free(ck_ctx_t *ctx, cki_matrix_t *m);
+
+/* Output builders: NULL on allocation failure. Non-finite reals become JSON null. */
+json_t *cki_json_real_new(double x);
+json_t *cki_json_reals_new(const double *x, ck_idx_t n);
+json_t *cki_json_matrix_new(const double *data, ck_idx_t n_rows, ck_idx_t n_cols);
+/* json_object_set_new with the allocation check: takes ownership of `value` (also when NULL),
+ * returns CK_E_NOMEM (message set) on failure. */
+ck_status_t cki_json_set(ck_ctx_t *ctx, json_t *obj, const char *key, json_t *value);
+
+/* Batch entry for iterative kernels (set as their run_json): runs init, then step until
+ * converged or the kernel's iteration limit (CK_NOT_CONVERGED then), then result. */
+ck_status_t cki_run_iterative(ck_ctx_t *ctx, const ck_kernel_t *k, const json_t *input, json_t *output,
+                              ck_run_info_t *info);
+
+#endif
