@@ -52,7 +52,7 @@ typedef enum ck_domain {
 #define CK_RING_CONTROL_MIN 0
 #define CK_RING_CONTROL_MAX 99
 
-typedef struct ck_domain_info {
+typedef struct ck_domain_desc {
     ck_domain_t domain;
     const char *name;  /* "graph" — the prefix of kernel ids */
     const char *title; /* "Graph analytics" */

@@ -1,0 +1,51 @@
+# Run an example and check its exit status and output (used by the example tests).
+#
+#   cmake -P check_example.cmake [EXIT=0|EXIT=nonzero] [RE=<regex>]... -- <program> [args...]
+#
+# Every RE must match stdout+stderr (each on its own, in any order), and the exit status must be
+# 0 (default) or non-zero. CTest's PASS_REGULAR_EXPRESSION cannot do this: it ignores the exit
+# status and passes when any one of its expressions matches.
+set(expect_exit 0)
+set(regexes "")
+set(cmd "")
+set(in_cmd FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE 0 ${last})
+  set(arg "${CMAKE_ARGV${i}}")
+  if(in_cmd)
+    list(APPEND cmd "${arg}")
+  elseif(arg STREQUAL "--")
+    set(in_cmd TRUE)
+  elseif(arg MATCHES "^EXIT=(.*)$")
+    set(expect_exit "${CMAKE_MATCH_1}")
+  elseif(arg MATCHES "^RE=(.*)$")
+    list(APPEND regexes "${CMAKE_MATCH_1}")
+  endif()
+endforeach()
+if(NOT cmd)
+  message(FATAL_ERROR "check_example.cmake: no command after --")
+endif()
+
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("---- stdout\n${out}---- stderr\n${err}---- exit status: ${rc}")
+set(all "${out}${err}")
+
+set(ok TRUE)
+if(expect_exit STREQUAL "nonzero")
+  if(rc STREQUAL "0" OR NOT rc MATCHES "^[0-9]+$")
+    message(SEND_ERROR "expected a non-zero exit status (a clean error), got '${rc}'")
+    set(ok FALSE)
+  endif()
+elseif(NOT rc STREQUAL "${expect_exit}")
+  message(SEND_ERROR "expected exit status ${expect_exit}, got '${rc}'")
+  set(ok FALSE)
+endif()
+foreach(re IN LISTS regexes)
+  if(NOT all MATCHES "${re}")
+    message(SEND_ERROR "output does not match: ${re}")
+    set(ok FALSE)
+  endif()
+endforeach()
+if(ok)
+  message("PASS")
+endif()
