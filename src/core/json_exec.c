@@ -167,9 +167,19 @@ static ck_status_t parse_input(ck_ctx_t *ctx, const char *text, size_t len, json
     if (!text) return cki_invalid(ctx, "", "input is NULL");
     if (len == (size_t)-1) len = strlen(text);
     json_error_t err;
-    json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+    const size_t flags = JSON_REJECT_DUPLICATES | JSON_DECODE_ANY;
+    json_t *v = json_loadb(text, len, flags, &err);
+    if (!v && json_error_code(&err) != json_error_out_of_memory && err.text[0]) {
+        /* jansson reports some failed allocations inside its lexer as syntax errors. A second
+         * parse tells them apart: a real syntax error fails again, a transient one does not. */
+        json_error_t again;
+        v = json_loadb(text, len, flags, &again);
+        if (!v && strcmp(again.text, err.text) != 0) err = again;
+    }
     if (!v) {
-        if (json_error_code(&err) == json_error_out_of_memory) return cki_nomem(ctx);
+        /* A failed allocation shows as its error code or, when the lexer could not even start,
+         * as an empty message. */
+        if (json_error_code(&err) == json_error_out_of_memory || err.text[0] == '\0') return cki_nomem(ctx);
         return cki_invalid(ctx, "", "malformed JSON at line %d, column %d: %s", err.line, err.column, err.text);
     }
     *out = v;
@@ -182,11 +192,12 @@ static ck_status_t lookup(ck_ctx_t *ctx, const ck_registry_t *reg, const char *i
     if (!reg || !id) return cki_invalid(ctx, NULL, "registry and kernel id must not be NULL");
     const ck_kernel_t *k = ck_registry_find(reg, id);
     if (!k) return cki_error(ctx, CK_E_NOT_FOUND, NULL, "unknown kernel '%s' (see `ckernels list`)", id);
-    if (ck_registry_locked(reg, id))
-        return cki_error(ctx, CK_E_LICENSE, NULL, "%s: locked: not granted by the license in force at registration", id);
-    /* Licenses expire: check again at every execution. */
+    /* Licenses expire: check at every execution (this also gives the precise reason), then the
+     * lock taken at registration (e.g. beyond max_kernels). */
     ck_status_t status = cki_license_permits(ctx, k, (int64_t)time(NULL));
     if (status) return status;
+    if (ck_registry_locked(reg, id))
+        return cki_error(ctx, CK_E_LICENSE, NULL, "%s: locked: not granted by the license in force at registration", id);
     *out = k;
     return CK_OK;
 }

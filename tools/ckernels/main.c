@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +33,14 @@ static const char usage_text[] =
     "\n"
     "exit codes: 0 ok, 2 usage, 3 invalid input, 4 license, 1 other\n";
 
-static int usage_error(const char *fmt, const char *arg)
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "ckernels: ");
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\n(see `ckernels --help`)\n");
+    va_end(ap);
     return CKCLI_EXIT_USAGE;
 }
 
@@ -373,7 +377,7 @@ static int apply_seed(const ck_kernel_t *k, char **text, size_t *len, uint64_t s
     }
     if (seed > (uint64_t)INT64_MAX) {
         json_decref(in);
-        return usage_error("--seed %s is above 2^63-1", "");
+        return usage_error("--seed %" PRIu64 " is above 2^63-1", seed);
     }
     json_object_set_new(in, "seed", json_integer((json_int_t)seed));
     char *s = json_dumps(in, JSON_COMPACT | JSON_REAL_PRECISION(17));

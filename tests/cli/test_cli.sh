@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# End-to-end tests of the `ckernels` CLI: every registered kernel's example piped through
+# `ckernels run`, exit codes, error messages naming fields, files, and licenses.
+# Usage: CKERNELS=/path/to/ckernels test_cli.sh
+set -u
+ck=${CKERNELS:?set CKERNELS to the ckernels binary}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok()   { pass=$((pass + 1)); }
+bad()  { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# expect CODE DESCRIPTION -- command...   (stdout/stderr kept in $tmp/out, $tmp/err)
+expect() {
+    local code=$1 what=$2; shift 3
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    if [ "$rc" -eq "$code" ]; then ok; else bad "$what: exit $rc, expected $code; stderr: $(cat "$tmp/err")"; fi
+}
+has()  { if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $(basename "$1"): $(head -c 400 "$1")"; fi; }
+
+# ---- basics
+expect 0 "version" -- "$ck" version
+has "$tmp/out" "ckernels 0.1.0" "version"
+expect 0 "help" -- "$ck" --help
+has "$tmp/out" "exit codes" "help"
+expect 2 "no command" -- "$ck"
+expect 2 "unknown command" -- "$ck" frobnicate
+has "$tmp/err" "unknown command 'frobnicate'" "unknown command"
+
+# ---- list / info
+expect 0 "list" -- "$ck" list
+has "$tmp/out" "core/matmul" "list"
+has "$tmp/out" "3 kernels" "list"
+expect 0 "list --domain core" -- "$ck" list --domain core
+has "$tmp/out" "3 kernels" "list core"
+expect 0 "list --domain graph" -- "$ck" list --domain graph
+has "$tmp/out" "0 kernels" "list graph"
+expect 0 "list --mode ring" -- "$ck" list --mode ring
+has "$tmp/out" "0 kernels" "list ring"
+expect 0 "list --search" -- "$ck" list --search MATRIX
+has "$tmp/out" "1 kernel" "search"
+expect 2 "list bad domain" -- "$ck" list --domain nope
+has "$tmp/err" "unknown domain 'nope'" "bad domain"
+expect 2 "list bad mode" -- "$ck" list --mode stream
+expect 0 "list --json" -- "$ck" list --json
+has "$tmp/out" '"id": "core/reduce-sum"' "list json"
+expect 0 "info" -- "$ck" info core/matmul
+has "$tmp/out" "parameters:" "info"
+has "$tmp/out" "b.n_rows must equal a.n_cols" "info doc"
+expect 0 "info --json" -- "$ck" info core/reduce-sum --json
+has "$tmp/out" '"name": "values"' "info json"
+has "$tmp/out" '"example_input"' "info json"
+expect 2 "info unknown" -- "$ck" info core/nope
+has "$tmp/err" "unknown kernel 'core/nope'" "info unknown"
+expect 2 "info missing id" -- "$ck" info
+
+# ---- every kernel: example | run
+ids=$("$ck" list | awk '/\// {print $1}')
+[ -n "$ids" ] && ok || bad "no kernel ids listed"
+for id in $ids; do
+    "$ck" example "$id" >"$tmp/ex" 2>"$tmp/err" || bad "example $id failed"
+    if "$ck" run "$id" <"$tmp/ex" >"$tmp/out" 2>"$tmp/err"; then ok; else bad "run $id on its example: $(cat "$tmp/err")"; fi
+    has "$tmp/out" "\"kernel\":\"$id\"" "run $id meta"
+done
+
+# ---- run: values, files, options
+echo '{"values": [1e100, 1.0, -1e100, 0.25]}' >"$tmp/in.json"
+expect 0 "run --input" -- "$ck" run core/reduce-sum --input "$tmp/in.json"
+has "$tmp/out" '"sum":1.25' "fsum semantics"
+expect 0 "run --output" -- "$ck" run core/reduce-sum --input "$tmp/in.json" --output "$tmp/result.json" --threads 1
+has "$tmp/result.json" '"count":4' "output file"
+has "$tmp/result.json" '"threads":1' "threads in meta"
+expect 0 "run --pretty" -- "$ck" run core/reduce-sum -i "$tmp/in.json" --pretty
+has "$tmp/out" '  "sum": 1.25' "pretty"
+echo '{"a": [[1, 2], [3, 4]], "b": [[5, 6, 7], [8, 9, 10]]}' | "$ck" run core/matmul >"$tmp/out" 2>"$tmp/err"
+has "$tmp/out" '"data":[21.0,24.0,27.0,47.0,54.0,61.0]' "matmul by hand"
+echo '{"a": [1, 2.5], "b": [0.5, -2.5]}' >"$tmp/va.json"
+expect 0 "run --backend cpu" -- "$ck" run core/vector-add --backend cpu --input "$tmp/va.json"
+has "$tmp/out" '"c":[1.5,0.0]' "vector add by hand"
+has "$tmp/out" '"backend":"cpu"' "cpu backend in meta"
+
+# ---- run: errors (exit 3 invalid input naming the field, 2 usage, 1 other)
+echo '{"a": [1], "b": [1, 2]}' >"$tmp/bad.json"
+expect 3 "length mismatch" -- "$ck" run core/vector-add --input "$tmp/bad.json"
+has "$tmp/err" "b: has 2 values, a has 1" "length mismatch message"
+printf '{"values": [1, 2,\n 3,, 4]}' >"$tmp/bad.json"
+expect 3 "malformed" -- "$ck" run core/reduce-sum --input "$tmp/bad.json"
+has "$tmp/err" "malformed JSON at line 2, column" "malformed message"
+echo '{"values": [1], "extra": true}' >"$tmp/bad.json"
+expect 3 "unknown field" -- "$ck" run core/reduce-sum --input "$tmp/bad.json"
+has "$tmp/err" "extra: unknown field" "unknown field message"
+echo '{"a": [[1, 2]], "b": [[1, 2]]}' >"$tmp/bad.json"
+expect 3 "matmul shapes" -- "$ck" run core/matmul --input "$tmp/bad.json"
+has "$tmp/err" "b.n_rows: is 1, must equal a.n_cols = 2" "matmul shape message"
+expect 3 "missing input file" -- "$ck" run core/matmul --input "$tmp/none.json"
+has "$tmp/err" "cannot read input" "missing file"
+expect 2 "bad threads" -- "$ck" run core/matmul --threads many --input "$tmp/bad.json"
+expect 2 "bad backend" -- "$ck" run core/matmul --backend gpu --input "$tmp/bad.json"
+expect 2 "bad seed" -- "$ck" run core/matmul --seed -4 --input "$tmp/bad.json"
+expect 2 "unknown option" -- "$ck" run core/matmul --frobnicate
+expect 2 "run unknown kernel" -- "$ck" run graph/nope --input "$tmp/in.json"
+if ! "$ck" version | grep -q "device available"; then
+    echo '{"a": [1, 2], "b": [3, 4]}' >"$tmp/va.json"
+    expect 1 "forced cuda without a device" -- "$ck" run core/vector-add --backend cuda --input "$tmp/va.json"
+    has "$tmp/err" "no_device" "forced cuda message"
+    expect 0 "auto falls back to cpu" -- "$ck" run core/vector-add --backend auto --input "$tmp/va.json"
+    has "$tmp/out" '"backend":"cpu"' "auto backend"
+fi
+
+# ---- licenses: a vendor key pair, a license for the graph domain only
+expect 0 "keygen" -- "$ck" license keygen --public "$tmp/pk" --secret "$tmp/sk"
+cat >"$tmp/graph_only.json" <<'JSON'
+{"format": 1, "license_id": "T-1", "licensee": "Test Bank", "edition": "professional",
+ "domains": ["graph"], "features": [], "gpu_native": false, "max_kernels": 0, "issued_at": 1700000000}
+JSON
+expect 0 "sign" -- "$ck" license sign --secret "$tmp/sk" --input "$tmp/graph_only.json" --output "$tmp/graph_only.lic"
+expect 0 "verify" -- "$ck" license verify "$tmp/graph_only.lic" --pubkey "$tmp/pk"
+expect 4 "verify with the vendor key" -- "$ck" license verify "$tmp/graph_only.lic"
+sed 's/Test Bank/Test Bonk/' "$tmp/graph_only.lic" >"$tmp/tampered.lic"
+expect 4 "verify tampered" -- "$ck" license verify "$tmp/tampered.lic" --pubkey "$tmp/pk"
+expect 0 "show" -- "$ck" license show "$tmp/graph_only.lic" --pubkey "$tmp/pk"
+has "$tmp/out" "Test Bank" "show licensee"
+expect 0 "list with license" -- "$ck" list --license "$tmp/graph_only.lic" --license-pubkey "$tmp/pk"
+has "$tmp/out" "[locked]" "locked kernels listed"
+has "$tmp/out" "3 kernels" "locked kernels still listed"
+expect 4 "run locked kernel" -- "$ck" run core/reduce-sum --input "$tmp/in.json" --license "$tmp/graph_only.lic" --license-pubkey "$tmp/pk"
+has "$tmp/err" "license" "locked message"
+CKERNELS_LICENSE="$tmp/graph_only.lic" CKERNELS_LICENSE_PUBKEY="$tmp/pk" \
+    expect 4 "license from the environment" -- "$ck" run core/reduce-sum --input "$tmp/in.json"
+expect 4 "tampered license refused" -- "$ck" list --license "$tmp/tampered.lic" --license-pubkey "$tmp/pk"
+sed 's/"graph"/"core"/' "$tmp/graph_only.json" >"$tmp/core.json"
+"$ck" license sign --secret "$tmp/sk" --input "$tmp/core.json" --output "$tmp/core.lic" 2>/dev/null
+expect 0 "run licensed kernel" -- "$ck" run core/reduce-sum --input "$tmp/in.json" --license "$tmp/core.lic" --license-pubkey "$tmp/pk"
+has "$tmp/out" '"sum":1.25' "licensed run"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
