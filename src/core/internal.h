@@ -50,7 +50,8 @@ char *cki_strdup(ck_ctx_t *ctx, const char *s);
 #endif
 ck_status_t cki_error(ck_ctx_t *ctx, ck_status_t status, const char *field, const char *fmt, ...)
     CKI_PRINTF(4, 5);
-ck_status_t cki_verror(ck_ctx_t *ctx, ck_status_t status, const char *field, const char *fmt, va_list ap);
+ck_status_t cki_verror(ck_ctx_t *ctx, ck_status_t status, const char *field, const char *fmt, va_list ap)
+    CKI_PRINTF(4, 0);
 /* CK_E_NOMEM with a standard message. */
 ck_status_t cki_nomem(ck_ctx_t *ctx);
 /* Shorthand for CK_E_INVALID_INPUT about `field`. */

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "ckernels/fixed.h"
 #include "internal.h"
 
 /* A dense row-major matrix read from the `matrix` type. */
@@ -27,6 +28,12 @@ ck_status_t cki_json_ints(ck_ctx_t *ctx, const json_t *arr, const char *field, i
 /* The `matrix` type: {"n_rows","n_cols","data"} or [[...],[...]] rows. */
 ck_status_t cki_json_matrix(ck_ctx_t *ctx, const json_t *v, const char *field, cki_matrix_t *out);
 void cki_matrix_free(ck_ctx_t *ctx, cki_matrix_t *m);
+
+/* The `money` type: a decimal string (exact; digits beyond 18 decimals round half-even) or a JSON
+ * number (taken as its shortest round-trip decimal form, so 0.1 is exactly 0.1). */
+ck_status_t cki_json_money(ck_ctx_t *ctx, const json_t *v, const char *field, ck_fixed128_t *out);
+/* Money as an exact decimal string ("1234.56", trailing zeros trimmed). */
+json_t *cki_json_money_new(ck_fixed128_t x);
 
 /* Output builders: NULL on allocation failure. Non-finite reals become JSON null. */
 json_t *cki_json_real_new(double x);

@@ -1,6 +1,7 @@
 /* Helpers for JSON binders: typed reads with field paths, output builders. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_internal.h"
@@ -189,6 +190,49 @@ ck_status_t cki_json_matrix(ck_ctx_t *ctx, const json_t *v, const char *field, c
     if (json_is_array(v)) return matrix_from_rows(ctx, v, field, out);
     return cki_invalid(ctx, field, "expected a matrix ({\"n_rows\", \"n_cols\", \"data\"} or an array of rows), got %s",
                        v ? json_type_name(v) : "nothing");
+}
+
+/* The shortest decimal text that reads back as `x` (at most 17 significant digits). */
+static void shortest_decimal(char *buf, size_t cap, double x)
+{
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, cap, "%.*g", p, x);
+        if (strtod(buf, NULL) == x) return;
+    }
+}
+
+ck_status_t cki_json_money(ck_ctx_t *ctx, const json_t *v, const char *field, ck_fixed128_t *out)
+{
+    char text[64];
+    const char *s;
+    size_t len;
+    if (json_is_string(v)) {
+        s = json_string_value(v);
+        len = json_string_length(v);
+    } else if (json_is_number(v)) {
+        double x = json_number_value(v);
+        if (!isfinite(x)) return cki_invalid(ctx, field, "amount is not finite");
+        if (json_is_integer(v))
+            snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        else
+            shortest_decimal(text, sizeof text, x);
+        s = text;
+        len = strlen(text);
+    } else {
+        return cki_invalid(ctx, field, "expected a decimal amount (string or number), got %s", v ? json_type_name(v) : "nothing");
+    }
+    ck_status_t status = ck_fixed128_parse(out, s, len, CK_ROUND_HALF_EVEN);
+    if (status == CK_E_OVERFLOW)
+        return cki_invalid(ctx, field, "amount '%.40s' is outside the 128-bit fixed-point range (|x| < 1.7e20)", s);
+    if (status) return cki_invalid(ctx, field, "'%.40s' is not a decimal amount", s);
+    return CK_OK;
+}
+
+json_t *cki_json_money_new(ck_fixed128_t x)
+{
+    char buf[64];
+    if (ck_fixed128_format(buf, sizeof buf, NULL, x, CK_FIXED_FORMAT_TRIM) != CK_OK) return NULL;
+    return json_string(buf);
 }
 
 json_t *cki_json_real_new(double x) { return isfinite(x) ? json_real(x) : json_null(); }

@@ -22,12 +22,20 @@ static const ck_param_t probe_params[] = {
     {.name = "weights", .type = CK_PT_REAL_ARRAY, .has_min = true, .min = 0},
     {.name = "ids", .type = CK_PT_INT_ARRAY},
     {.name = "name", .type = CK_PT_STRING, .required = true},
+    {.name = "amount", .type = CK_PT_MONEY},
 };
 
 static ck_status_t probe_json(ck_ctx_t *c, const ck_kernel_t *k, const json_t *in, json_t *out, ck_run_info_t *info)
 {
     (void)k;
     (void)info;
+    const json_t *amount = json_object_get(in, "amount");
+    if (amount) {
+        ck_fixed128_t x;
+        ck_status_t s = cki_json_money(c, amount, "amount", &x);
+        if (s) return s;
+        if ((s = cki_json_set(c, out, "amount_exact", cki_json_money_new(x)))) return s;
+    }
     return cki_json_set(c, out, "echo", json_deep_copy(in));
 }
 
@@ -259,4 +267,29 @@ Test(json, indented_output_is_the_same_document)
     json_decref(b);
     ck_ctx_free(ctx, compact);
     ck_ctx_free(ctx, pretty);
+}
+
+static void expect_money(const char *input, const char *want)
+{
+    json_t *out = run("core/test-probe", input, CK_OK);
+    cr_assert_str_eq(json_string_value(json_object_get(out, "amount_exact")), want, "%s", input);
+    json_decref(out);
+}
+
+Test(json, money_is_exact)
+{
+    expect_money("{\"name\": \"n\", \"amount\": \"1234.5600\"}", "1234.56");
+    expect_money("{\"name\": \"n\", \"amount\": \"-0.01\"}", "-0.01");
+    /* A JSON number is read as its shortest decimal form: 0.1 is exactly 0.1, not 0.1000000000000000055. */
+    expect_money("{\"name\": \"n\", \"amount\": 0.1}", "0.1");
+    expect_money("{\"name\": \"n\", \"amount\": 12}", "12");
+    expect_money("{\"name\": \"n\", \"amount\": 1e-5}", "0.00001");
+    /* 19 decimals round half-even to 18: ...678|9 -> ...679. */
+    expect_money("{\"name\": \"n\", \"amount\": \"0.1234567890123456789\"}", "0.123456789012345679");
+    expect_money("{\"name\": \"n\", \"amount\": \"170141183460469231731.687303715884105727\"}",
+                 "170141183460469231731.687303715884105727"); /* the largest value */
+    expect_error("core/test-probe", "{\"name\": \"n\", \"amount\": \"1e30\"}", "amount", "outside the 128-bit fixed-point range");
+    expect_error("core/test-probe", "{\"name\": \"n\", \"amount\": \"12abc\"}", "amount", "'12abc' is not a decimal amount");
+    expect_error("core/test-probe", "{\"name\": \"n\", \"amount\": \"\"}", "amount", "is not a decimal amount");
+    expect_error("core/test-probe", "{\"name\": \"n\", \"amount\": true}", "amount", "expected a decimal amount");
 }
