@@ -13,5 +13,6 @@
 #include "ckernels/rng.h"
 #include "ckernels/k2k.h"
 #include "ckernels/core_kernels.h"
+#include "ckernels/graph.h"
 
 #endif

@@ -11,7 +11,7 @@
         return CK_OK;                                                     \
     }
 
-CKI_EMPTY_DOMAIN_(graph)
+
 CKI_EMPTY_DOMAIN_(ml)
 CKI_EMPTY_DOMAIN_(compliance)
 CKI_EMPTY_DOMAIN_(temporal)

@@ -66,6 +66,8 @@ typedef struct ck_run_info {
     int threads_used;
     int64_t iterations;        /* -1 when not iterative */
     bool converged;
+    struct json_t *warnings;   /* meta.warnings: an array the runtime owns, NULL until a binder warns */
+    const struct ck_graph *bound_graph; /* a graph bound to this run in place of the "graph" field */
 } ck_run_info_t;
 
 /* JSON binder: `input` has been validated against the parameter table and has every default
@@ -77,7 +79,9 @@ typedef ck_status_t (*ck_json_binder_fn)(ck_ctx_t *ctx, const ck_kernel_t *kerne
 
 /* Iterative entries. `state` is owned by the kernel: init allocates it, destroy frees it. */
 typedef struct ck_iterative_ops {
-    ck_status_t (*init)(ck_ctx_t *ctx, const struct json_t *input, void **state);
+    /* `info` carries the bound graph and collects warnings; init may keep pointers into `input`
+     * only for the duration of the call. */
+    ck_status_t (*init)(ck_ctx_t *ctx, const struct json_t *input, ck_run_info_t *info, void **state);
     /* One iteration; `delta` receives the change measure compared with the tolerance. */
     ck_status_t (*step)(ck_ctx_t *ctx, void *state, double *delta);
     bool (*converged)(const void *state);

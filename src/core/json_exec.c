@@ -1,6 +1,7 @@
 /* JSON execution: parse, validate against the parameter table, fill defaults, run the binder,
  * attach "meta", serialize. Also the iterative (init/step/converged/result) driver. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -129,8 +130,9 @@ static const ck_param_t *find_param(const ck_kernel_t *k, const char *name)
     return NULL;
 }
 
-/* Validate `input` (an object we own) and fill defaults in place. */
-static ck_status_t validate(ck_ctx_t *ctx, const ck_kernel_t *k, json_t *input)
+/* Validate `input` (an object we own) and fill defaults in place. `bound` names a parameter whose
+ * value the caller supplies out of band (NULL for none): it must be absent from the input. */
+static ck_status_t validate(ck_ctx_t *ctx, const ck_kernel_t *k, json_t *input, const char *bound)
 {
     if (!json_is_object(input)) return cki_invalid(ctx, "", "input must be a JSON object, got %s", type_noun(input));
     const char *key;
@@ -141,6 +143,10 @@ static ck_status_t validate(ck_ctx_t *ctx, const ck_kernel_t *k, json_t *input)
     for (size_t i = 0; i < k->n_params; i++) {
         const ck_param_t *p = &k->params[i];
         json_t *val = json_object_get(input, p->name);
+        if (bound && strcmp(p->name, bound) == 0) {
+            if (val) return cki_invalid(ctx, p->name, "given both in the input and by the caller (e.g. --edges)");
+            continue;
+        }
         if (!val) {
             if (p->required) return cki_invalid(ctx, p->name, "missing required field");
             if (!p->default_json) continue;
@@ -211,7 +217,7 @@ ck_status_t ck_validate_json(ck_ctx_t *ctx, const ck_registry_t *reg, const char
     if (status) return status;
     json_t *in = NULL;
     status = parse_input(ctx, input, len, &in);
-    if (!status) status = validate(ctx, k, in);
+    if (!status) status = validate(ctx, k, in, NULL);
     json_decref(in);
     return status;
 }
@@ -231,6 +237,7 @@ static ck_status_t add_meta(ck_ctx_t *ctx, const ck_kernel_t *k, json_t *out, co
         bad |= json_object_set_new(meta, "iterations", json_integer(info->iterations));
         bad |= json_object_set_new(meta, "converged", json_boolean(info->converged));
     }
+    if (info->warnings) bad |= json_object_set(meta, "warnings", info->warnings);
     if (bad) {
         json_decref(meta);
         return cki_nomem(ctx);
@@ -261,28 +268,43 @@ static void init_info(const ck_ctx_t *ctx, ck_run_info_t *info)
     info->threads_used = cki_threads(ctx);
     info->iterations = -1;
     info->converged = false;
+    info->warnings = NULL;
+    info->bound_graph = NULL;
 }
 
-ck_status_t ck_execute_json_ex(ck_ctx_t *ctx, const ck_registry_t *reg, const char *id, const char *input,
-                               size_t len, unsigned flags, char **output)
+ck_status_t cki_run_warn(ck_ctx_t *ctx, ck_run_info_t *info, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!info->warnings && !(info->warnings = json_array())) return cki_nomem(ctx);
+    if (json_array_append_new(info->warnings, json_string(msg)) != 0) return cki_nomem(ctx);
+    return CK_OK;
+}
+
+ck_status_t cki_execute_bound(ck_ctx_t *ctx, const ck_registry_t *reg, const char *id, const char *input, size_t len,
+                              unsigned flags, const struct ck_graph *graph, char **output)
 {
     if (!ctx) return CK_E_INVALID_INPUT;
     ck_ctx_clear_error(ctx);
     if (!output) return cki_invalid(ctx, NULL, "output must not be NULL");
     *output = NULL;
     json_t *in = NULL, *out = NULL;
+    ck_run_info_t info;
+    init_info(ctx, &info);
     const ck_kernel_t *k;
     ck_status_t status = lookup(ctx, reg, id, &k);
     if (status) return status;
     CK_TRY(parse_input(ctx, input, len, &in));
-    CK_TRY(validate(ctx, k, in));
+    CK_TRY(validate(ctx, k, in, graph ? "graph" : NULL));
     out = json_object();
     if (!out) {
         status = cki_nomem(ctx);
         goto cleanup;
     }
-    ck_run_info_t info;
-    init_info(ctx, &info);
+    info.bound_graph = graph;
     ctx->kernel_id = k->meta.id;
     ctx->last_backend = CK_BACKEND_CPU;
     int64_t t0 = cki_now_ns();
@@ -295,9 +317,16 @@ ck_status_t ck_execute_json_ex(ck_ctx_t *ctx, const ck_registry_t *reg, const ch
     CK_TRY(dump(ctx, out, flags, output));
     status = run_status;
 cleanup:
+    json_decref(info.warnings);
     json_decref(in);
     json_decref(out);
     return status;
+}
+
+ck_status_t ck_execute_json_ex(ck_ctx_t *ctx, const ck_registry_t *reg, const char *id, const char *input,
+                               size_t len, unsigned flags, char **output)
+{
+    return cki_execute_bound(ctx, reg, id, input, len, flags, NULL, output);
 }
 
 ck_status_t ck_execute_json(ck_ctx_t *ctx, const ck_registry_t *reg, const char *id, const char *input, size_t len,
@@ -311,6 +340,7 @@ ck_status_t ck_execute_json(ck_ctx_t *ctx, const ck_registry_t *reg, const char 
 struct ck_iteration {
     ck_ctx_t *ctx;
     const ck_kernel_t *kernel;
+    ck_run_info_t info; /* warnings from init, reported with every result */
     void *state;
     int64_t count;
     int64_t elapsed_ns;
@@ -331,7 +361,7 @@ ck_status_t ck_iteration_begin(ck_ctx_t *ctx, const ck_registry_t *reg, const ch
     if (!(k->meta.modes & CK_MODE_ITERATIVE))
         return cki_error(ctx, CK_E_UNSUPPORTED, NULL, "%s is not an iterative kernel", id);
     CK_TRY(parse_input(ctx, input, len, &in));
-    CK_TRY(validate(ctx, k, in));
+    CK_TRY(validate(ctx, k, in, NULL));
     it = cki_calloc(ctx, 1, sizeof *it);
     if (!it) {
         status = cki_nomem(ctx);
@@ -339,12 +369,14 @@ ck_status_t ck_iteration_begin(ck_ctx_t *ctx, const ck_registry_t *reg, const ch
     }
     it->ctx = ctx;
     it->kernel = k;
+    init_info(ctx, &it->info);
     int64_t t0 = cki_now_ns();
-    CK_TRY(k->iterative->init(ctx, in, &it->state));
+    CK_TRY(k->iterative->init(ctx, in, &it->info, &it->state));
     it->elapsed_ns = cki_now_ns() - t0;
     *pit = it;
     it = NULL;
 cleanup:
+    if (it) json_decref(it->info.warnings);
     cki_free(ctx, it);
     json_decref(in);
     return status;
@@ -380,8 +412,7 @@ ck_status_t ck_iteration_result(ck_iteration_t *it, char **output)
     *output = NULL;
     json_t *out = json_object();
     if (!out) return cki_nomem(ctx);
-    ck_run_info_t info;
-    init_info(ctx, &info);
+    ck_run_info_t info = it->info;
     info.backend_used = ctx->last_backend;
     info.iterations = it->count;
     info.converged = ck_iteration_converged(it);
@@ -401,6 +432,7 @@ void ck_iteration_destroy(ck_iteration_t **pit)
     ck_iteration_t *it = *pit;
     ck_ctx_t *ctx = it->ctx;
     it->kernel->iterative->destroy(ctx, it->state);
+    json_decref(it->info.warnings);
     cki_free(ctx, it);
     *pit = NULL;
 }
@@ -412,7 +444,7 @@ ck_status_t cki_run_iterative(ck_ctx_t *ctx, const ck_kernel_t *k, const json_t 
     const ck_iterative_ops_t *ops = k->iterative;
     void *state = NULL;
     ck_status_t status;
-    CK_TRY(ops->init(ctx, input, &state));
+    CK_TRY(ops->init(ctx, input, info, &state));
     int64_t max = ops->max_iterations ? ops->max_iterations(state) : INT64_MAX;
     int64_t n = 0;
     while (!ops->converged(state) && n < max) {

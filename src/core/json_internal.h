@@ -43,6 +43,14 @@ json_t *cki_json_matrix_new(const double *data, ck_idx_t n_rows, ck_idx_t n_cols
  * returns CK_E_NOMEM (message set) on failure. */
 ck_status_t cki_json_set(ck_ctx_t *ctx, json_t *obj, const char *key, json_t *value);
 
+/* Append a formatted message to meta.warnings. Returns CK_E_NOMEM (message set) on failure. */
+ck_status_t cki_run_warn(ck_ctx_t *ctx, ck_run_info_t *info, const char *fmt, ...) CKI_PRINTF(3, 4);
+
+/* ck_execute_json_ex with a graph bound in place of the input's "graph" field (which must then be
+ * absent). Used by ck_execute_json_graph. */
+ck_status_t cki_execute_bound(ck_ctx_t *ctx, const ck_registry_t *reg, const char *id, const char *input, size_t len,
+                              unsigned flags, const struct ck_graph *graph, char **output);
+
 /* Batch entry for iterative kernels (set as their run_json): runs init, then step until
  * converged or the kernel's iteration limit (CK_NOT_CONVERGED then), then result. */
 ck_status_t cki_run_iterative(ck_ctx_t *ctx, const ck_kernel_t *k, const json_t *input, json_t *output,

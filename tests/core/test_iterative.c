@@ -13,8 +13,9 @@ typedef struct heron {
     int64_t max_iter;
 } heron_t;
 
-static ck_status_t heron_init(ck_ctx_t *c, const json_t *in, void **state)
+static ck_status_t heron_init(ck_ctx_t *c, const json_t *in, ck_run_info_t *info, void **state)
 {
+    (void)info;
     heron_t *h = cki_malloc(c, sizeof *h);
     if (!h) return cki_nomem(c);
     h->v = json_number_value(json_object_get(in, "value"));

@@ -1,0 +1,17 @@
+/* CKernels — graph/... kernels: centrality (included by ckernels/graph.h). */
+#ifndef CKERNELS_GRAPH_CENTRALITY_H
+#define CKERNELS_GRAPH_CENTRALITY_H
+
+#include "ckernels/core.h"
+#include "ckernels/ctx.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ck_graph ck_graph_t;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

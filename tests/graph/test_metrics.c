@@ -1,0 +1,4 @@
+/* graph/... metrics kernels: oracle cases, edge cases, bad input. */
+#include "graph_test.h"
+
+TestSuite(graph_metrics, .init = gt_setup, .fini = gt_teardown);
