@@ -80,6 +80,7 @@ CK_API ck_status_t ck_execute_json_graph(ck_ctx_t *ctx, const ck_registry_t *reg
                                          char **output);
 
 /* The kernels, one header per family. */
+#include "ckernels/graph/spectral.h"
 #include "ckernels/graph/centrality.h"
 #include "ckernels/graph/community.h"
 #include "ckernels/graph/similarity.h"

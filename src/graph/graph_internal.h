@@ -77,4 +77,9 @@ typedef struct cki_kernel_table {
     size_t count;
 } cki_kernel_table_t;
 
+/* Each family file defines its table (src/graph/<family>.c). */
+extern const cki_kernel_table_t cki_graph_spectral_table, cki_graph_centrality_table, cki_graph_community_table,
+    cki_graph_similarity_table, cki_graph_metrics_table, cki_graph_motifs_table, cki_graph_topology_table,
+    cki_graph_paths_table, cki_graph_gnn_table;
+
 #endif

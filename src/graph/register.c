@@ -1,15 +1,11 @@
 /* The graph domain's registration: every family's kernel table, in catalogue order. */
 #include "graph_internal.h"
 
-/* Each family file exports its table (src/graph/<family>.c). */
-extern const cki_kernel_table_t cki_graph_centrality_table, cki_graph_community_table, cki_graph_similarity_table,
-    cki_graph_metrics_table, cki_graph_motifs_table, cki_graph_topology_table, cki_graph_paths_table,
-    cki_graph_gnn_table;
-
 ck_status_t ck_graph_register(ck_ctx_t *ctx, ck_registry_t *reg)
 {
     const cki_kernel_table_t *tables[] = {
-        &cki_graph_centrality_table, &cki_graph_community_table, &cki_graph_similarity_table,
+        &cki_graph_spectral_table,   &cki_graph_centrality_table, &cki_graph_community_table,
+        &cki_graph_similarity_table,
         &cki_graph_metrics_table,    &cki_graph_motifs_table,    &cki_graph_topology_table,
         &cki_graph_paths_table,      &cki_graph_gnn_table,
     };

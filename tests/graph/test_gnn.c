@@ -1,4 +1,0 @@
-/* graph/... gnn kernels: oracle cases, edge cases, bad input. */
-#include "graph_test.h"
-
-TestSuite(graph_gnn, .init = gt_setup, .fini = gt_teardown);

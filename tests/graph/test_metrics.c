@@ -1,4 +1,0 @@
-/* graph/... metrics kernels: oracle cases, edge cases, bad input. */
-#include "graph_test.h"
-
-TestSuite(graph_metrics, .init = gt_setup, .fini = gt_teardown);

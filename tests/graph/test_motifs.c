@@ -1,4 +1,0 @@
-/* graph/... motifs kernels: oracle cases, edge cases, bad input. */
-#include "graph_test.h"
-
-TestSuite(graph_motifs, .init = gt_setup, .fini = gt_teardown);

@@ -1,4 +1,0 @@
-/* graph/... paths kernels: oracle cases, edge cases, bad input. */
-#include "graph_test.h"
-
-TestSuite(graph_paths, .init = gt_setup, .fini = gt_teardown);

@@ -1,4 +1,0 @@
-/* graph/... topology kernels: oracle cases, edge cases, bad input. */
-#include "graph_test.h"
-
-TestSuite(graph_topology, .init = gt_setup, .fini = gt_teardown);
