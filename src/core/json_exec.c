@@ -150,7 +150,7 @@ static ck_status_t validate(ck_ctx_t *ctx, const ck_kernel_t *k, json_t *input, 
         if (!val) {
             if (p->required) return cki_invalid(ctx, p->name, "missing required field");
             if (!p->default_json) continue;
-            json_error_t err;
+            json_error_t err = {0}; /* jansson leaves the error code unset when its lexer cannot start */
             val = json_loads(p->default_json, JSON_DECODE_ANY, &err);
             if (!val) {
                 /* A default that fails to parse is a descriptor bug, or jansson ran out of memory. */
@@ -172,13 +172,13 @@ static ck_status_t parse_input(ck_ctx_t *ctx, const char *text, size_t len, json
     *out = NULL;
     if (!text) return cki_invalid(ctx, "", "input is NULL");
     if (len == (size_t)-1) len = strlen(text);
-    json_error_t err;
+    json_error_t err = {0}; /* jansson leaves the error code unset when its lexer cannot start */
     const size_t flags = JSON_REJECT_DUPLICATES | JSON_DECODE_ANY;
     json_t *v = json_loadb(text, len, flags, &err);
     if (!v && json_error_code(&err) != json_error_out_of_memory && err.text[0]) {
         /* jansson reports some failed allocations inside its lexer as syntax errors. A second
          * parse tells them apart: a real syntax error fails again, a transient one does not. */
-        json_error_t again;
+        json_error_t again = {0};
         v = json_loadb(text, len, flags, &again);
         if (!v && strcmp(again.text, err.text) != 0) err = again;
     }

@@ -303,7 +303,7 @@ static const char *type_name(const json_t *v)
 static ck_status_t load_json(ck_ctx_t *ctx, json_t **root, const char *text, size_t len)
 {
     ck_status_t status = CK_OK;
-    json_error_t err, err2;
+    json_error_t err = {0}, err2 = {0}; /* jansson leaves the error code unset when its lexer cannot start */
     json_t *a = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
     json_t *b = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err2);
     *root = NULL;
