@@ -60,7 +60,8 @@ CK_API ck_idx_t ck_graph_num_nodes(const ck_graph_t *g);
 /* Distinct edges after the load rules: arcs when directed, unordered pairs when undirected. */
 CK_API ck_idx_t ck_graph_num_edges(const ck_graph_t *g);
 CK_API bool ck_graph_directed(const ck_graph_t *g);
-/* Whether weights were given (else every weight is 1). */
+/* Whether some edge weight differs from 1: weights were given, or parallel edges were merged
+ * (an unweighted input's merged edge weighs its multiplicity). Kernels skip the weights otherwise. */
 CK_API bool ck_graph_weighted(const ck_graph_t *g);
 CK_API ck_idx_t ck_graph_self_loops_dropped(const ck_graph_t *g);
 /* Input edges merged into an earlier parallel edge. */

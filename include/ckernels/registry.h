@@ -54,6 +54,8 @@ typedef struct ck_param {
     const char *default_json; /* JSON text of the default, NULL when required or absent */
     bool has_min, has_max;    /* numeric range (for arrays: element range) */
     double min, max;
+    bool min_exclusive, max_exclusive; /* open ends: (min, ...] / [..., max) */
+    bool nullable;            /* JSON null is accepted (and means "absent", e.g. "use the default vector") */
     const char *choices;      /* CK_PT_ENUM: "a|b|c" */
     const char *doc;
 } ck_param_t;

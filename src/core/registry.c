@@ -5,6 +5,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "ckernels/license.h"
 #include "internal.h"
 
@@ -126,6 +128,15 @@ static ck_status_t check_descriptor(ck_ctx_t *ctx, const ck_kernel_t *k)
             return cki_invalid(ctx, "kernel.params", "%s: parameter %zu is malformed", m->id, i);
         if (p->type == CK_PT_ENUM && !p->choices)
             return cki_invalid(ctx, "kernel.params", "%s: enum parameter '%s' has no choices", m->id, p->name);
+        if (p->default_json) {
+            json_error_t err = {0};
+            json_t *dflt = json_loads(p->default_json, JSON_DECODE_ANY, &err);
+            if (!dflt) {
+                if (json_error_code(&err) == json_error_out_of_memory || !err.text[0]) return cki_nomem(ctx);
+                return cki_invalid(ctx, "kernel.params", "%s: default of '%s' is not JSON: %s", m->id, p->name, p->default_json);
+            }
+            json_decref(dflt);
+        }
         if (strcmp(p->name, "meta") == 0)
             return cki_invalid(ctx, "kernel.params", "%s: 'meta' is reserved", m->id);
         for (size_t j = 0; j < i; j++)

@@ -163,6 +163,9 @@ ck_status_t cki_graph_build(ck_ctx_t *ctx, ck_graph_t **out, uint32_t n, const c
         g->in_w = g->out_w;
         g->owns_in = false;
     }
+    /* Merged parallel edges carry their multiplicity as weight (the spec's oracle recipe sums
+     * weight 1 per input edge), so such a graph is weighted even without given weights. */
+    g->weighted = weighted || g->merged > 0;
     *out = g;
     g = NULL;
 cleanup:

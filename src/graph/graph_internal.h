@@ -11,7 +11,7 @@ struct ck_graph {
     ck_allocator_t alloc; /* the creating context's allocator, used for the graph's life */
     uint32_t n;
     int64_t m;            /* distinct edges: arcs (directed) or unordered pairs (undirected) */
-    bool directed, weighted;
+    bool directed, weighted; /* weighted: some weight differs from 1 (given, or merged multiplicity) */
     /* Out-edges (CSR): neighbours of u are out_adj[out_off[u] .. out_off[u+1]), ascending, with
      * out_w; undirected graphs hold every edge in both endpoints' rows (nnz = 2m). */
     int64_t *out_off;

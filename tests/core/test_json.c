@@ -23,6 +23,8 @@ static const ck_param_t probe_params[] = {
     {.name = "ids", .type = CK_PT_INT_ARRAY},
     {.name = "name", .type = CK_PT_STRING, .required = true},
     {.name = "amount", .type = CK_PT_MONEY},
+    {.name = "alpha", .type = CK_PT_REAL, .has_min = true, .min = 0, .has_max = true, .max = 1, .max_exclusive = true},
+    {.name = "start", .type = CK_PT_REAL_ARRAY, .nullable = true, .default_json = "null"},
 };
 
 static ck_status_t probe_json(ck_ctx_t *c, const ck_kernel_t *k, const json_t *in, json_t *out, ck_run_info_t *info)
@@ -126,6 +128,11 @@ Test(json, validation_errors_name_the_field)
     expect_error("core/test-probe", "{\"name\": \"n\", \"weights\": [1, null]}", "weights[1]", "expected a number, got null");
     expect_error("core/test-probe", "{\"name\": \"n\", \"ids\": [1, 2.5]}", "ids[1]", "expected an integer");
     expect_error("core/test-probe", "{\"name\": \"n\", \"ids\": {}}", "ids", "expected an array of integers");
+    expect_error("core/test-probe", "{\"name\": \"n\", \"alpha\": 1}", "alpha", "1 is out of range [0, 1)");
+    expect_error("core/test-probe", "{\"name\": \"n\", \"start\": 3}", "start", "expected an array of numbers");
+    expect_error("core/test-probe", "{\"name\": \"n\", \"count\": null}", "count", "expected an integer, got null");
+    json_decref(run("core/test-probe", "{\"name\": \"n\", \"alpha\": 0.999, \"start\": null}", CK_OK));
+    json_decref(run("core/test-probe", "{\"name\": \"n\", \"start\": [1, 2]}", CK_OK));
 }
 
 Test(json, malformed_input_reports_line_and_column)

@@ -59,7 +59,7 @@ Test(graph_core, directed_csr_and_csc)
     cr_assert_eq(ck_graph_create(&g, ctx, 3, src, dst, NULL, 5, true), CK_OK);
     cr_assert_eq(ck_graph_num_edges(g), 4); /* 2->0 twice merged */
     cr_assert_eq(ck_graph_parallel_merged(g), 1);
-    cr_assert(!ck_graph_weighted(g));
+    cr_assert(ck_graph_weighted(g)); /* 2->0 has multiplicity 2 */
     expect_row(g, false, 0, 2, (uint32_t[]){1, 2}, (double[]){1, 1});
     expect_row(g, false, 2, 1, (uint32_t[]){0}, (double[]){2});
     expect_row(g, true, 0, 1, (uint32_t[]){2}, (double[]){2});

@@ -168,8 +168,9 @@ static json_t *params_json(const ck_param_t *p, size_t n)
             json_t *d = json_loads(p[i].default_json, JSON_DECODE_ANY, NULL);
             if (d) json_object_set_new(o, "default", d);
         }
-        if (p[i].has_min) json_object_set_new(o, "min", json_real(p[i].min));
-        if (p[i].has_max) json_object_set_new(o, "max", json_real(p[i].max));
+        if (p[i].has_min) json_object_set_new(o, p[i].min_exclusive ? "min_exclusive" : "min", json_real(p[i].min));
+        if (p[i].has_max) json_object_set_new(o, p[i].max_exclusive ? "max_exclusive" : "max", json_real(p[i].max));
+        if (p[i].nullable) json_object_set_new(o, "nullable", json_true());
         if (p[i].choices) json_object_set_new(o, "choices", json_string(p[i].choices));
         json_array_append_new(arr, o);
     }
@@ -338,12 +339,13 @@ static int cmd_info(const options_t *o)
         printf("  %-18s %-13s %s", p->name, ck_param_type_name(p->type), p->required ? "required" : "optional");
         if (p->default_json) printf(", default %s", p->default_json);
         if (p->has_min || p->has_max) {
-            printf(", range [");
+            printf(", range %c", p->has_min && !p->min_exclusive ? '[' : '(');
             if (p->has_min) printf("%g", p->min); else printf("-inf");
             printf(", ");
             if (p->has_max) printf("%g", p->max); else printf("inf");
-            printf("]");
+            printf("%c", p->has_max && !p->max_exclusive ? ']' : ')');
         }
+        if (p->nullable) printf(", may be null");
         if (p->choices) printf(", one of %s", p->choices);
         printf("\n      %s\n", p->doc ? p->doc : "");
     }
