@@ -89,8 +89,13 @@ static bool scenario_json(void)
     ck_ctx_set_threads(ctx, 2);
     STEP(ck_registry_create(&reg, ctx));
     STEP(ck_registry_register_all(ctx, reg));
-    for (size_t i = 0; i < ck_registry_count(reg); i++) {
-        const ck_kernel_t *k = ck_registry_at(reg, i);
+    /* The core kernels' examples. (Other domains sweep their own kernels: jansson 2.14 crashes or
+     * drops a byte when an allocation fails inside a token of 14+ characters — akheron/jansson#362
+     * — so swept inputs keep tokens short.) */
+    const ck_kernel_t *core[8];
+    size_t n_core = ck_registry_list(reg, CK_DOMAIN_CORE, 0, NULL, core, 8);
+    for (size_t i = 0; i < n_core; i++) {
+        const ck_kernel_t *k = core[i];
         STEP(ck_execute_json(ctx, reg, k->meta.id, k->example_input, (size_t)-1, &out));
         ck_ctx_free(ctx, out);
         out = NULL;
