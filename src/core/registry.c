@@ -131,6 +131,9 @@ static ck_status_t check_descriptor(ck_ctx_t *ctx, const ck_kernel_t *k)
         if (p->default_json) {
             json_error_t err = {0};
             json_t *dflt = json_loads(p->default_json, JSON_DECODE_ANY, &err);
+            /* A second parse tells a transient allocation failure (which jansson may report as
+             * a syntax error) from a malformed default. */
+            if (!dflt) dflt = json_loads(p->default_json, JSON_DECODE_ANY, &err);
             if (!dflt) {
                 if (json_error_code(&err) == json_error_out_of_memory || !err.text[0]) return cki_nomem(ctx);
                 return cki_invalid(ctx, "kernel.params", "%s: default of '%s' is not JSON: %s", m->id, p->name, p->default_json);
