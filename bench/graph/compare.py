@@ -112,9 +112,11 @@ def main():
         gu.simplify()
     if "triangles" in only:
         r = ck["triangles"]
-        i_t, tri = timed(lambda: len(gu.list_triangles()))
-        report("triangles", name + " undirected", r["seconds"], "igraph list_triangles", i_t,
-               f"ck {r['total']} vs igraph {tri}: {'agree' if r['total'] == tri else 'DIFFER'}")
+        # igraph's fastest whole-graph triangle pass: global transitivity = 3 triangles / triples.
+        i_t, tr = timed(lambda: gu.transitivity_undirected())
+        report("triangles", name + " undirected", r["seconds"], "igraph transitivity_undirected", i_t,
+               f"{r['total']} triangles; transitivity ck {r['transitivity']:.12f} vs igraph {tr:.12f}: "
+               f"{'agree' if abs(r['transitivity'] - tr) < 1e-12 else 'DIFFER'}")
     if "components" in only:
         r = ck["components"]
         i_t, cc = timed(lambda: gu.connected_components())

@@ -24,20 +24,20 @@
 static ck_ctx_t *gt_ctx;
 static ck_registry_t *gt_reg;
 
-static void gt_setup(void)
+static inline void gt_setup(void)
 {
     cr_assert_eq(ck_ctx_create(&gt_ctx, NULL), CK_OK);
     cr_assert_eq(ck_registry_create(&gt_reg, gt_ctx), CK_OK);
     cr_assert_eq(ck_registry_register_all(gt_ctx, gt_reg), CK_OK);
 }
 
-static void gt_teardown(void)
+static inline void gt_teardown(void)
 {
     ck_registry_destroy(&gt_reg);
     ck_ctx_destroy(&gt_ctx);
 }
 
-static json_t *gt_load(const char *relpath)
+static inline json_t *gt_load(const char *relpath)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/graph/%s", CK_TEST_DATA_DIR, relpath);
@@ -48,7 +48,7 @@ static json_t *gt_load(const char *relpath)
 }
 
 /* Replace "@name" graph references in an input object by the graph file's content. */
-static void gt_resolve_graph(json_t *input)
+static inline void gt_resolve_graph(json_t *input)
 {
     json_t *g = json_object_get(input, "graph");
     if (json_is_string(g) && json_string_value(g)[0] == '@') {
@@ -60,7 +60,7 @@ static void gt_resolve_graph(json_t *input)
 
 /* Run kernel `id` on `input` with `threads`; returns the parsed output (NULL on error, when the
  * status must equal `expect`). */
-static json_t *gt_run_threads(const char *id, const json_t *input, int threads, ck_status_t expect)
+static inline json_t *gt_run_threads(const char *id, const json_t *input, int threads, ck_status_t expect)
 {
     char *text = json_dumps(input, JSON_COMPACT | JSON_REAL_PRECISION(17)), *out = NULL;
     cr_assert_not_null(text);
@@ -76,13 +76,13 @@ static json_t *gt_run_threads(const char *id, const json_t *input, int threads, 
     return v;
 }
 
-static json_t *gt_run(const char *id, const json_t *input, ck_status_t expect)
+static inline json_t *gt_run(const char *id, const json_t *input, ck_status_t expect)
 {
     return gt_run_threads(id, input, 0, expect);
 }
 
 /* Run on JSON text and expect invalid_input naming `field` with `fragment` in the message. */
-static void gt_expect_error(const char *id, const char *input, const char *field, const char *fragment)
+static inline void gt_expect_error(const char *id, const char *input, const char *field, const char *fragment)
 {
     char *out = NULL;
     ck_status_t s = ck_execute_json(gt_ctx, gt_reg, id, input, strlen(input), &out);
@@ -95,7 +95,7 @@ static void gt_expect_error(const char *id, const char *input, const char *field
 }
 
 /* Recursive comparison of `got` against `want`; `path` names the place for messages. */
-static void gt_compare(const json_t *got, const json_t *want, double atol, double rtol, const char *path)
+static inline void gt_compare(const json_t *got, const json_t *want, double atol, double rtol, const char *path)
 {
     char sub[512];
     if (json_is_real(want) || (json_is_integer(want) && json_is_real(got))) {
@@ -136,7 +136,7 @@ static void gt_compare(const json_t *got, const json_t *want, double atol, doubl
 }
 
 /* Output without meta, as text: for comparing runs with different thread counts. */
-static char *gt_strip_meta(json_t *out)
+static inline char *gt_strip_meta(json_t *out)
 {
     json_object_del(out, "meta");
     return json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
@@ -144,7 +144,7 @@ static char *gt_strip_meta(json_t *out)
 
 /* Run every case of tests/data/graph/<file> whose kernel is `id` (NULL = all); returns the count.
  * Each case runs with 1 and 2 threads (or its "threads") and the outputs must be identical. */
-static int gt_run_cases(const char *file, const char *id)
+static inline int gt_run_cases(const char *file, const char *id)
 {
     json_t *cases = gt_load(file);
     cr_assert(json_is_array(cases), "%s: expected an array of cases", file);
