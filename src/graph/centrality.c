@@ -28,6 +28,8 @@
 #define N_(arr) (sizeof(arr) / sizeof((arr)[0]))
 
 enum { BC_CHUNK = 64 };                 /* sources per betweenness chunk (fixed: determinism) */
+enum { CL_CHUNK = 16 };                 /* nodes per closeness work item */
+#define PAR_MIN_WORK 262144.0            /* sources x (n + arcs) below which one thread is faster */
 #define UNREACHED UINT32_MAX             /* BFS level of a node not reached */
 #define H_UNSEEN UINT32_MAX              /* Dijkstra heap position: never queued */
 #define H_SETTLED (UINT32_MAX - 1)       /* Dijkstra heap position: distance final */
@@ -223,11 +225,16 @@ ck_status_t ck_betweenness_sample_sources(ck_ctx_t *ctx, uint32_t *sources, ck_i
     return status;
 }
 
-/* One thread's workspace. Between sources: level[] = UNREACHED, dist[] = +inf, hpos[] = H_UNSEEN
+/* One thread's workspace. Between sources: node[].level = UNREACHED, dist[] = +inf, hpos[] = H_UNSEEN
  * everywhere; part[] holds the current chunk's sums (touched[0..ntouched) lists its non-zeros). */
+typedef struct bc_node {
+    uint32_t level;    /* BFS level, UNREACHED */
+    double val;        /* sigma, then (1 + delta)/sigma */
+} bc_node_t;
+
 typedef struct bc_ws {
     uint32_t *queue;   /* BFS queue / Dijkstra settle order */
-    uint32_t *level;   /* BFS */
+    bc_node_t *node;   /* BFS */
     double *sigma, *coef;
     double *dist;      /* Dijkstra */
     uint32_t *rank, *heap, *hpos;
@@ -239,7 +246,7 @@ typedef struct bc_ws {
 static void bc_ws_free(ck_ctx_t *ctx, bc_ws_t *w)
 {
     cki_free(ctx, w->queue);
-    cki_free(ctx, w->level);
+    cki_free(ctx, w->node);
     cki_free(ctx, w->sigma);
     cki_free(ctx, w->coef);
     cki_free(ctx, w->dist);
@@ -254,10 +261,11 @@ static ck_status_t bc_ws_alloc(ck_ctx_t *ctx, bc_ws_t *w, uint32_t n, bool weigh
 {
     size_t nn = n;
     w->queue = cki_mallocarray(ctx, nn, sizeof *w->queue);
-    w->sigma = cki_mallocarray(ctx, nn, sizeof *w->sigma);
-    w->coef = cki_mallocarray(ctx, nn, sizeof *w->coef);
-    if (!w->queue || !w->sigma || !w->coef) return cki_nomem(ctx);
+    if (!w->queue) return cki_nomem(ctx);
     if (weighted) {
+        w->sigma = cki_mallocarray(ctx, nn, sizeof *w->sigma);
+        w->coef = cki_mallocarray(ctx, nn, sizeof *w->coef);
+        if (!w->sigma || !w->coef) return cki_nomem(ctx);
         w->dist = cki_mallocarray(ctx, nn, sizeof *w->dist);
         w->rank = cki_mallocarray(ctx, nn, sizeof *w->rank);
         w->heap = cki_mallocarray(ctx, nn, sizeof *w->heap);
@@ -268,9 +276,9 @@ static ck_status_t bc_ws_alloc(ck_ctx_t *ctx, bc_ws_t *w, uint32_t n, bool weigh
             w->hpos[i] = H_UNSEEN;
         }
     } else {
-        w->level = cki_mallocarray(ctx, nn, sizeof *w->level);
-        if (!w->level) return cki_nomem(ctx);
-        memset(w->level, 0xff, nn * sizeof *w->level); /* UNREACHED */
+        w->node = cki_mallocarray(ctx, nn, sizeof *w->node);
+        if (!w->node) return cki_nomem(ctx);
+        for (size_t i = 0; i < nn; i++) w->node[i] = (bc_node_t){UNREACHED, 0.0};
     }
     if (partial) {
         w->part = cki_calloc(ctx, nn, sizeof *w->part);
@@ -288,44 +296,46 @@ static inline void bc_add(bc_ws_t *w, uint32_t v, double x)
     }
 }
 
-/* Brandes from s, unit lengths. */
+/* Brandes from s, unit lengths. One 16-byte record per node holds its BFS level and sigma, which
+ * the backward pass overwrites with coef = (1 + delta)/sigma once the node is done (its sigma is
+ * not needed after that): the inner loops touch one cache line per neighbour. */
 static void bc_source_bfs(const ck_graph_t *g, bc_ws_t *w, uint32_t s, bool endpoints)
 {
     const int64_t *off = g->out_off;
     const uint32_t *adj = g->out_adj;
-    uint32_t *q = w->queue, *level = w->level;
-    double *sigma = w->sigma, *coef = w->coef;
-    level[s] = 0;
-    sigma[s] = 1.0;
+    uint32_t *q = w->queue;
+    bc_node_t *nd = w->node;
+    nd[s].level = 0;
+    nd[s].val = 1.0;
     q[0] = s;
     uint32_t head = 0, tail = 1;
     while (head < tail) {
-        uint32_t v = q[head++], next = level[v] + 1;
-        double sv = sigma[v];
+        uint32_t v = q[head++], next = nd[v].level + 1;
+        double sv = nd[v].val;
         for (int64_t e = off[v], end = off[v + 1]; e < end; e++) {
-            uint32_t x = adj[e], lx = level[x];
+            uint32_t x = adj[e], lx = nd[x].level;
             if (lx == UNREACHED) {
-                level[x] = next;
-                sigma[x] = sv;
+                nd[x].level = next;
+                nd[x].val = sv;
                 q[tail++] = x;
             } else if (lx == next) {
-                sigma[x] += sv;
+                nd[x].val += sv;
             }
         }
     }
     for (uint32_t i = tail; i-- > 1;) {
-        uint32_t v = q[i], next = level[v] + 1;
+        uint32_t v = q[i], next = nd[v].level + 1;
         double acc = 0.0;
         for (int64_t e = off[v], end = off[v + 1]; e < end; e++) {
             uint32_t x = adj[e];
-            if (level[x] == next) acc += coef[x];
+            if (nd[x].level == next) acc += nd[x].val;
         }
-        double delta = sigma[v] * acc;
-        coef[v] = (1.0 + delta) / sigma[v];
+        double sigma = nd[v].val, delta = sigma * acc;
+        nd[v].val = (1.0 + delta) / sigma;
         bc_add(w, v, endpoints ? delta + 1.0 : delta);
     }
     if (endpoints) bc_add(w, s, (double)(tail - 1));
-    for (uint32_t i = 0; i < tail; i++) level[q[i]] = UNREACHED;
+    for (uint32_t i = 0; i < tail; i++) nd[q[i]].level = UNREACHED;
 }
 
 /* Brandes from s, weights as lengths (Dijkstra). Paths tie only when their lengths are bitwise
@@ -408,6 +418,7 @@ ck_status_t ck_betweenness_centrality(ck_ctx_t *ctx, double *scores, const ck_gr
     const int64_t nchunks = ((int64_t)nsrc + BC_CHUNK - 1) / BC_CHUNK;
     int threads = cki_threads(ctx);
     if (threads > nchunks) threads = (int)nchunks;
+    if ((double)nsrc * ((double)n + (double)g->out_off[n]) < PAR_MIN_WORK) threads = 1;
     if (threads < 1) threads = 1;
 
     /* All allocation here, on the calling thread. */
@@ -629,7 +640,9 @@ ck_status_t ck_closeness_centrality(ck_ctx_t *ctx, double *scores, const ck_grap
     const uint32_t *adj = in ? g->in_adj : g->out_adj;
     const double *len = in ? g->in_w : g->out_w;
     int threads = cki_threads(ctx);
-    if (threads > (int64_t)n) threads = (int)n;
+    const int64_t max_threads = ((int64_t)n + CL_CHUNK - 1) / CL_CHUNK; /* tiny graphs: no idle threads */
+    if (threads > max_threads) threads = (int)max_threads;
+    if ((double)n * ((double)n + (double)off[n]) < PAR_MIN_WORK) threads = 1;
     if (threads < 1) threads = 1;
     cl_ws_t *ws = cki_calloc(ctx, (size_t)threads, sizeof *ws);
     if (!ws) return cki_nomem(ctx);
@@ -644,7 +657,7 @@ ck_status_t ck_closeness_centrality(ck_ctx_t *ctx, double *scores, const ck_grap
         const int tid = thread_id();
         cl_ws_t *w = &ws[tid];
 #ifdef _OPENMP
-#pragma omp for schedule(dynamic, 16)
+#pragma omp for schedule(dynamic, CL_CHUNK)
 #endif
         for (int64_t i = 0; i < (int64_t)n; i++) {
             if (ck_ctx_cancelled(ctx)) continue;
