@@ -8,6 +8,7 @@
 #endif
 
 #include "graph_internal.h"
+#include "motifs_internal.h" /* the triangle pass star-topology reuses */
 #include "topology_internal.h"
 
 #define N_(arr) (sizeof(arr) / sizeof((arr)[0]))
@@ -152,12 +153,12 @@ static int cmp_hub(const void *a, const void *b)
 }
 
 /* Spokes of u (a node of the skeleton s) whose only neighbour is u. */
-static int64_t leaf_count(const ck_graph_t *s, uint32_t u)
+static int64_t leaf_count(const cki_skel_t *s, uint32_t u)
 {
     int64_t leaves = 0;
-    for (int64_t i = s->out_off[u]; i < s->out_off[u + 1]; i++) {
-        const uint32_t v = s->out_adj[i];
-        leaves += s->out_off[v + 1] - s->out_off[v] == 1;
+    for (int64_t i = s->off[u]; i < s->off[u + 1]; i++) {
+        const uint32_t v = s->adj[i];
+        leaves += s->off[v + 1] - s->off[v] == 1;
     }
     return leaves;
 }
@@ -186,17 +187,14 @@ ck_status_t ck_star_topology(ck_ctx_t *ctx, ck_idx_t *spokes, double *star_score
     if (o.top_k < 0) return cki_invalid(ctx, "top_k", "%lld is out of range [0, inf)", (long long)o.top_k);
 
     const int64_t n = g->n;
-    const int threads = cki_threads(ctx);
-    ck_graph_t *skel = NULL;
-    uint32_t *marks = NULL;
+    cki_skel_t s;
+    memset(&s, 0, sizeof s);
+    int64_t *tri = NULL;
     double *score_tmp = NULL;
     hub_key_t *keys = NULL;
     if (n_hubs) *n_hubs = 0;
-    const ck_graph_t *s = g;
-    if (g->directed) {
-        CK_TRY(cki_graph_skeleton(ctx, &skel, g));
-        s = skel;
-    }
+    /* The skeleton: a view of g when undirected, else a merged copy. */
+    CK_TRY(cki_motif_skel_init(ctx, &s, g, false));
     /* The hub list needs the scores even when the caller does not want them. */
     double *score = star_score;
     if (!score && (hubs || n_hubs)) {
@@ -206,68 +204,47 @@ ck_status_t ck_star_topology(ck_ctx_t *ctx, ck_idx_t *spokes, double *star_score
             goto cleanup;
         }
     }
-    /* One mark array per thread: marks[v] == u + 1 when v is a neighbour of the current u. */
-    const bool need_tri = score != NULL;
-    if (need_tri && n > 0) {
-        marks = cki_calloc(ctx, (size_t)threads * (size_t)n, sizeof *marks);
-        if (!marks) {
+    if (score) {
+        /* Edges among the spokes = triangles at u: the triangle-counting kernel's pass (its
+         * entry point, which also serves its ring actor and CUDA fallback: degree-ordered
+         * orientation, O(m^1.5), exact integers whatever the thread count). */
+        tri = cki_mallocarray(ctx, (size_t)n, sizeof *tri);
+        if (!tri) {
             status = cki_nomem(ctx);
             goto cleanup;
         }
+        CK_TRY(cki_tri_count(ctx, tri, NULL, NULL, g));
     }
     const int64_t min_deg = o.min_degree;
 #ifdef _OPENMP
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel for num_threads(cki_threads(ctx)) schedule(dynamic, CHUNK)
 #endif
-    {
+    for (int64_t u = 0; u < n; u++) {
 #ifdef _OPENMP
-        const int tid = omp_get_thread_num();
-#pragma omp for schedule(dynamic, CHUNK)
+        if (u % CHUNK == 0 && omp_get_thread_num() == 0) (void)cki_poll(ctx, (double)u / (double)n);
 #else
-        const int tid = 0;
+        if (u % CHUNK == 0) (void)cki_poll(ctx, (double)u / (double)n);
 #endif
-        for (int64_t u = 0; u < n; u++) {
-            if (u % CHUNK == 0 && tid == 0) (void)cki_poll(ctx, (double)u / (double)n);
-            if (ck_ctx_cancelled(ctx)) continue;
-            const int64_t b = s->out_off[u], e = s->out_off[u + 1], k = e - b;
-            if (spokes) spokes[u] = k;
-            if (k < min_deg) {
-                if (score) score[u] = 0;
-                if (leaf_fraction) leaf_fraction[u] = 0;
-                if (type) type[u] = CK_STAR_NONE;
-                continue;
-            }
-            if (leaf_fraction) leaf_fraction[u] = (double)leaf_count(s, (uint32_t)u) / (double)k;
-            if (score) {
-                if (k < 2) {
-                    score[u] = 1.0; /* no pair of spokes: clustering 0 */
-                } else {
-                    uint32_t *mark = marks + (size_t)tid * (size_t)n;
-                    const uint32_t stamp = (uint32_t)u + 1;
-                    for (int64_t i = b; i < e; i++) mark[s->out_adj[i]] = stamp;
-                    /* Edges among the spokes, each counted once (from its smaller end). A leaf
-                     * spoke costs one step, so a star of degree d costs O(d). */
-                    int64_t links = 0;
-                    for (int64_t i = b; i < e; i++) {
-                        const uint32_t v = s->out_adj[i];
-                        for (int64_t j = s->out_off[v + 1] - 1; j >= s->out_off[v]; j--) {
-                            const uint32_t w = s->out_adj[j];
-                            if (w <= v) break;
-                            links += mark[w] == stamp;
-                        }
-                    }
-                    /* As networkx: 1 - 2E / (k (k - 1)), with the integers exact. */
-                    score[u] = 1.0 - (double)(2 * links) / (double)(k * (k - 1));
-                }
-            }
-            if (type) type[u] = star_type(g, (uint32_t)u);
+        if (ck_ctx_cancelled(ctx)) continue;
+        const int64_t k = s.off[u + 1] - s.off[u];
+        if (spokes) spokes[u] = k;
+        if (k < min_deg) {
+            if (score) score[u] = 0;
+            if (leaf_fraction) leaf_fraction[u] = 0;
+            if (type) type[u] = CK_STAR_NONE;
+            continue;
         }
+        if (leaf_fraction) leaf_fraction[u] = (double)leaf_count(&s, (uint32_t)u) / (double)k;
+        /* As networkx: 1 - 2E / (k (k - 1)) with exact integers; no pair of spokes (k = 1):
+         * clustering 0, score 1. */
+        if (score) score[u] = k < 2 ? 1.0 : 1.0 - (double)(2 * tri[u]) / (double)(k * (k - 1));
+        if (type) type[u] = star_type(g, (uint32_t)u);
     }
     CK_TRY(cki_poll(ctx, 1.0));
 
     if (hubs || n_hubs) {
         int64_t count = 0;
-        for (int64_t u = 0; u < n; u++) count += s->out_off[u + 1] - s->out_off[u] >= min_deg && score[u] >= o.min_score;
+        for (int64_t u = 0; u < n; u++) count += s.off[u + 1] - s.off[u] >= min_deg && score[u] >= o.min_score;
         keys = cki_mallocarray(ctx, (size_t)count, sizeof *keys);
         if (!keys) {
             status = cki_nomem(ctx);
@@ -275,7 +252,7 @@ ck_status_t ck_star_topology(ck_ctx_t *ctx, ck_idx_t *spokes, double *star_score
         }
         int64_t j = 0;
         for (int64_t u = 0; u < n; u++) {
-            const int64_t k = s->out_off[u + 1] - s->out_off[u];
+            const int64_t k = s.off[u + 1] - s.off[u];
             if (k >= min_deg && score[u] >= o.min_score) keys[j++] = (hub_key_t){k, score[u], (uint32_t)u};
         }
         qsort(keys, (size_t)count, sizeof *keys, cmp_hub);
@@ -285,16 +262,16 @@ ck_status_t ck_star_topology(ck_ctx_t *ctx, ck_idx_t *spokes, double *star_score
             hubs[i] = (ck_star_hub_t){.node = u,
                                       .spokes = keys[i].spokes,
                                       .star_score = keys[i].score,
-                                      .leaf_fraction = (double)leaf_count(s, u) / (double)keys[i].spokes,
+                                      .leaf_fraction = (double)leaf_count(&s, u) / (double)keys[i].spokes,
                                       .type = star_type(g, u)};
         }
         if (n_hubs) *n_hubs = count;
     }
 cleanup:
     cki_free(ctx, keys);
-    cki_free(ctx, marks);
+    cki_free(ctx, tri);
     cki_free(ctx, score_tmp);
-    ck_graph_destroy(&skel);
+    cki_motif_skel_free(ctx, &s);
     return status;
 }
 
