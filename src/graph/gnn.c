@@ -16,6 +16,9 @@
 
 /* Nodes per parallel pass between two cancellation polls. */
 #define GNN_CHUNK 8192
+/* Below this many element operations a loop runs on the calling thread: waking a team costs more
+ * (results are the same either way: every row is computed by one thread). */
+#define GNN_PAR_MIN 32768
 
 static inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static inline int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
@@ -119,7 +122,9 @@ static ck_status_t finish_rows(gnn_run_t *r, double *h, const double *add, int64
 {
     for (int64_t v0 = 0; v0 < n; v0 += GNN_CHUNK) {
         const int64_t v1 = min64(n, v0 + GNN_CHUNK);
-#pragma omp parallel for schedule(static) num_threads(r->threads)
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(r->threads) if ((v1 - v0) * d >= GNN_PAR_MIN)
+#endif
         for (int64_t v = v0; v < v1; v++) {
             double *row = h + v * d;
             if (add) {
@@ -148,26 +153,25 @@ static ck_status_t finish_rows(gnn_run_t *r, double *h, const double *add, int64
 /* A finite-values check naming the first bad element as field[i][j] (cols > 0) or field[i]. */
 static ck_status_t check_finite(ck_ctx_t *ctx, const double *x, int64_t count, int64_t cols, const char *field)
 {
+    char path[CKI_ERR_FIELD_MAX + 48]; /* room for the indices; the error keeps the first 255 bytes */
     for (int64_t i = 0; i < count; i++)
         if (!isfinite(x[i])) {
-            if (cols > 0)
-                return cki_invalid(ctx, field, "[%lld][%lld] is not finite", (long long)(i / cols),
-                                   (long long)(i % cols));
-            return cki_invalid(ctx, field, "[%lld] is not finite", (long long)i);
+            if (cols > 0) snprintf(path, sizeof path, "%s[%lld][%lld]", field, (long long)(i / cols), (long long)(i % cols));
+            else snprintf(path, sizeof path, "%s[%lld]", field, (long long)i);
+            return cki_invalid(ctx, path, "is not finite (%g)", x[i]);
         }
     return CK_OK;
 }
 
-/* Checks shared by both kernels: ctx/graph/features/layer count. */
+/* Checks shared by both kernels: graph, features, layer count. */
 static ck_status_t check_common(ck_ctx_t *ctx, const ck_graph_t *g, const double *features, ck_idx_t d0,
-                                ck_idx_t n_layers, double *embeddings)
+                                ck_idx_t n_layers)
 {
     if (!g) return cki_invalid(ctx, "graph", "is NULL");
     if (n_layers < 1) return cki_invalid(ctx, "layers", "must have at least one layer, got %lld", (long long)n_layers);
     if (g->n > 0) {
         if (d0 < 1) return cki_invalid(ctx, "features", "must have at least one column, got %lld", (long long)d0);
         if (!features) return cki_invalid(ctx, "features", "is NULL");
-        if (!embeddings) return cki_invalid(ctx, "embeddings", "is NULL");
         if (d0 > INT64_MAX / g->n) return cki_invalid(ctx, "features", "%u x %lld matrix is too large", g->n, (long long)d0);
         return check_finite(ctx, features, (int64_t)g->n * d0, d0, "features");
     }
@@ -191,7 +195,12 @@ static ck_status_t check_chain(ck_ctx_t *ctx, ck_idx_t l, ck_idx_t d_in, ck_idx_
 static void gcn_propagate(double *restrict out, const double *restrict in, int64_t d, const ck_graph_t *g,
                           const double *restrict dinv, bool weighted, int64_t v0, int64_t v1, int threads)
 {
-#pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
+    (void)threads; /* unused without OpenMP */
+    const bool par = (g->in_off[v1] - g->in_off[v0] + v1 - v0) * d >= GNN_PAR_MIN;
+    (void)par;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads) if (par)
+#endif
     for (int64_t v = v0; v < v1; v++) {
         double *o = out + v * d;
         const double dv = dinv[v], *xv = in + v * d, self = dv * dv;
@@ -209,7 +218,12 @@ static void gcn_propagate(double *restrict out, const double *restrict in, int64
 static void sage_aggregate(double *restrict out, const double *restrict in, int64_t d, const ck_graph_t *g,
                            ck_gnn_aggregator_t agg, int64_t v0, int64_t v1, int threads)
 {
-#pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
+    (void)threads; /* unused without OpenMP */
+    const bool par = (g->in_off[v1] - g->in_off[v0] + v1 - v0) * d >= GNN_PAR_MIN;
+    (void)par;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads) if (par)
+#endif
     for (int64_t v = v0; v < v1; v++) {
         double *o = out + v * d;
         const int64_t lo = g->in_off[v], hi = g->in_off[v + 1];
@@ -303,7 +317,10 @@ cleanup:
 static void readout_rows(double *p, int64_t *pred, const double *x, int64_t n, int64_t d, ck_gnn_readout_t readout,
                          int threads)
 {
-#pragma omp parallel for schedule(static) num_threads(threads)
+    (void)threads; /* unused without OpenMP */
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads) if (n * d >= GNN_PAR_MIN)
+#endif
     for (int64_t v = 0; v < n; v++) {
         const double *xr = x + v * d;
         double *pr = p + v * d;
@@ -354,8 +371,9 @@ ck_status_t ck_gnn_inference(ck_ctx_t *ctx, double *embeddings, double *probabil
     else ck_gnn_inference_options_init(&o);
     double *buf[2] = {NULL, NULL}, *t1 = NULL, *t2 = NULL, *dinv = NULL;
     ck_status_t status;
-    CK_TRY(check_common(ctx, g, features, d0, n_layers, embeddings));
+    CK_TRY(check_common(ctx, g, features, d0, n_layers));
     CK_TRY(gnn_validate(ctx, probabilities, graph_embedding, g, d0, layers, n_layers, &o));
+    if (g->n > 0 && !embeddings) return cki_invalid(ctx, "embeddings", "is NULL");
 
     const int64_t n = g->n, dL = layers[n_layers - 1].d_out;
     int64_t dmax = n > 0 ? d0 : 1;
@@ -384,7 +402,9 @@ ck_status_t ck_gnn_inference(ck_ctx_t *ctx, double *embeddings, double *probabil
     if (any_gcn) {
         /* d̃_v = 1 + Σ_{u→v} w_uv (the added self-loop has weight 1). */
         const bool w = o.use_weights && g->weighted;
-#pragma omp parallel for schedule(static) num_threads(run.threads)
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(run.threads) if (n + g->in_off[n] >= GNN_PAR_MIN)
+#endif
         for (int64_t v = 0; v < n; v++) {
             double deg = 1.0;
             if (w)
@@ -480,9 +500,14 @@ typedef struct gat_buffers {
 static void gat_attend(double *restrict out, double *restrict alpha, const gat_buffers_t *b, const ck_graph_t *g,
                        const ck_gat_layer_t *L, int self, int64_t v0, int64_t v1, int threads)
 {
+    (void)threads; /* unused without OpenMP */
     const int64_t H = L->heads, C = L->d_out, HC = H * C, width = L->concat ? HC : C;
     const double slope = L->negative_slope;
-#pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
+    const bool par = (g->in_off[v1] - g->in_off[v0] + (v1 - v0) * (1 + self)) * HC >= GNN_PAR_MIN;
+    (void)par;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads) if (par)
+#endif
     for (int64_t v = v0; v < v1; v++) {
         const int64_t lo = g->in_off[v], deg = g->in_off[v + 1] - lo, cnt = deg + self;
         const uint32_t *adj = g->in_adj + lo;
@@ -574,8 +599,9 @@ ck_status_t ck_graph_attention(ck_ctx_t *ctx, double *embeddings, double *attent
     gat_buffers_t b = {NULL, NULL, NULL};
     ck_gat_attention_t *att = NULL;
     ck_status_t status;
-    CK_TRY(check_common(ctx, g, features, d0, n_layers, embeddings));
+    CK_TRY(check_common(ctx, g, features, d0, n_layers));
     CK_TRY(gat_validate(ctx, g, d0, layers, n_layers));
+    if (g->n > 0 && !embeddings) return cki_invalid(ctx, "embeddings", "is NULL");
 
     const int64_t n = g->n;
     const int self = o.add_self_loops ? 1 : 0;
@@ -625,7 +651,9 @@ ck_status_t ck_graph_attention(ck_ctx_t *ctx, double *embeddings, double *attent
         att->dst = dst;
         att->heads = heads;
         att->alpha = (const double *const *)alpha;
-#pragma omp parallel for schedule(dynamic, 256) num_threads(run.threads)
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 256) num_threads(run.threads) if (rows >= GNN_PAR_MIN)
+#endif
         for (int64_t v = 0; v < n; v++) {
             const int64_t lo = g->in_off[v], deg = g->in_off[v + 1] - lo, r0 = lo + self * v;
             const int64_t pos = self ? lower_bound_u32(g->in_adj + lo, deg, (uint32_t)v) : deg;
@@ -659,7 +687,9 @@ ck_status_t ck_graph_attention(ck_ctx_t *ctx, double *embeddings, double *attent
             for (int64_t h = 0; h < H; h++)
                 memcpy(wcat + i * HC + h * C, L->weight + (h * di + i) * C, (size_t)C * sizeof(double));
         CK_TRY(run_gemm(&run, b.z, cur, wcat, n, di, HC));
-#pragma omp parallel for schedule(static) num_threads(run.threads)
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(run.threads) if (n * HC >= GNN_PAR_MIN)
+#endif
         for (int64_t u = 0; u < n; u++) {
             for (int64_t h = 0; h < H; h++) {
                 const double *zu = b.z + u * HC + h * C, *as = L->att_src + h * C, *ad = L->att_dst + h * C;
