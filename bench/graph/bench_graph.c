@@ -112,7 +112,8 @@ int main(int argc, char **argv)
         int64_t *comm = malloc((size_t)n * sizeof *comm);
         ck_louvain_options_t o;
         ck_louvain_options_init(&o);
-        o.use_weights = false; /* igraph runs on the simplified, unweighted graph */
+        o.use_weights = false;                 /* igraph runs on the simplified, unweighted graph */
+        o.order = CK_LOUVAIN_ORDER_RANDOM;     /* as igraph visits nodes; the spec default is index order */
         ck_louvain_info_t info = {0};
         double best = INFINITY;
         for (int r = 0; r < (repeat < 2 ? repeat : 2); r++) {

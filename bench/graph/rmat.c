@@ -2,7 +2,7 @@
  * 2^scale nodes, edge_factor * 2^scale edges, vertex labels randomly permuted (as Graph500 does,
  * so that ids carry no locality), Philox4x64-10 streams (seed, 0) for edges and (seed, 1) for the
  * permutation. Writes "u<TAB>v" lines (self-loops and duplicates kept: the loaders apply the load
- * rules) — the same file feeds CKernels (ckernels run --edges, ck_graph_load) and the peers.
+ * rules), after a SNAP header "# Nodes: N Edges: M" — the same file feeds CKernels (ckernels run --edges, ck_graph_load) and the peers.
  *
  * usage: rmat SCALE [EDGE_FACTOR=16] [SEED=42] > graph.tsv */
 #include <inttypes.h>
@@ -40,6 +40,9 @@ int main(int argc, char **argv)
     ck_rng_init(&r, seed, 0);
     static char buf[1 << 20];
     setvbuf(stdout, buf, _IOFBF, sizeof buf);
+    /* SNAP's header: loaders that read it keep isolated nodes, so every tool sees n = 2^scale. */
+    printf("# R-MAT scale %d, edge factor %" PRId64 ", seed %" PRIu64 "\n# Nodes: %" PRId64 " Edges: %" PRId64 "\n", scale,
+           factor, seed, n, m);
     for (int64_t e = 0; e < m; e++) {
         uint64_t u = 0, v = 0;
         for (int level = 0; level < scale; level++) {

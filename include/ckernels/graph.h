@@ -48,7 +48,9 @@ typedef enum ck_graph_format {
                                  1-based indices; n = rows (must equal columns) */
 } ck_graph_format_t;
 
-/* From a file. For TSV/CSV, n = largest node id + 1 (ids are 0-based integers). Errors name the file
+/* From a file. For TSV/CSV, n = largest node id + 1 (ids are 0-based integers), or the count a
+ * SNAP-style header comment declares ("# Nodes: 1048576 Edges: 16777216"), so that isolated nodes
+ * at the end are kept. Errors name the file
  * and line: "edges.tsv:17: node 'x' is not a non-negative integer". A symmetric Matrix Market
  * file is undirected whatever `directed` says. */
 CK_API ck_status_t ck_graph_load(ck_graph_t **g, ck_ctx_t *ctx, const char *path, ck_graph_format_t format,

@@ -85,6 +85,7 @@ static ck_status_t load_edge_list(reader_t *r, FILE *f, bool csv, cki_edges_t *e
     ssize_t len;
     int fields = 0; /* 2 or 3 once known */
     uint64_t max_id = 0;
+    int64_t declared = -1;
     bool any = false, header_allowed = csv;
     ck_status_t status = CK_OK;
     while ((len = getline(&line, &cap, f)) >= 0) {
@@ -92,7 +93,20 @@ static ck_status_t load_edge_list(reader_t *r, FILE *f, bool csv, cki_edges_t *e
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
         char *p = line;
         while (*p == ' ' || *p == '\t') p++;
-        if (!*p || *p == '#' || *p == '%') continue;
+        if (*p == '#') {
+            /* SNAP's header "# Nodes: N Edges: M" declares n (isolated nodes at the end count). */
+            const char *decl = strstr(p, "Nodes:");
+            unsigned long long dn;
+            if (decl && sscanf(decl, "Nodes: %llu", &dn) == 1) {
+                if (dn > (unsigned long long)CK_GRAPH_MAX_NODES) {
+                    status = bad_line(r, "declared node count is too large:", decl);
+                    break;
+                }
+                declared = (int64_t)dn;
+            }
+            continue;
+        }
+        if (!*p || *p == '%') continue;
         char *tok[4];
         int k = split(p, csv ? ",\t " : " \t", tok, 3);
         if (header_allowed && k >= 2 && !isdigit((unsigned char)tok[0][0])) {
@@ -123,6 +137,15 @@ static ck_status_t load_edge_list(reader_t *r, FILE *f, bool csv, cki_edges_t *e
     if (status) return status;
     if (ferror(f)) return cki_error(r->ctx, CK_E_IO, r->path, "read error: %s", strerror(errno));
     *n = any ? (uint32_t)(max_id + 1) : 0;
+    if (declared >= 0) {
+        if (any && (uint64_t)declared <= max_id) {
+            char field[CKI_ERR_FIELD_MAX];
+            snprintf(field, sizeof field, "%s", r->path);
+            return cki_invalid(r->ctx, field, "the header declares %lld nodes but node %llu appears", (long long)declared,
+                               (unsigned long long)max_id);
+        }
+        *n = (uint32_t)declared;
+    }
     *weighted = fields == 3;
     return CK_OK;
 }

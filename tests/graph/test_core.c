@@ -203,6 +203,15 @@ Test(graph_core, files)
     ck_graph_destroy(&g);
     unlink(p);
 
+    p = write_temp(".tsv", "# Directed graph\n# Nodes: 6 Edges: 2\n0\t1\n1\t2\n");
+    cr_assert_eq(ck_graph_load(&g, ctx, p, CK_GRAPH_FORMAT_AUTO, true), CK_OK, "%s", ck_ctx_error(ctx));
+    cr_assert_eq(ck_graph_num_nodes(g), 6); /* SNAP header: nodes 3..5 are isolated */
+    ck_graph_destroy(&g);
+    p = write_temp(".tsv", "# Nodes: 2\n0\t1\n1\t2\n");
+    cr_assert_eq(ck_graph_load(&g, ctx, p, CK_GRAPH_FORMAT_AUTO, true), CK_E_INVALID_INPUT);
+    cr_assert(strstr(ck_ctx_error(ctx), "declares 2 nodes but node 2 appears"), "%s", ck_ctx_error(ctx));
+    unlink(p);
+
     p = write_temp(".csv", "source,target\n0,3\n3,1\n");
     cr_assert_eq(ck_graph_load(&g, ctx, p, CK_GRAPH_FORMAT_AUTO, false), CK_OK, "%s", ck_ctx_error(ctx));
     cr_assert_eq(ck_graph_num_nodes(g), 4);
