@@ -25,6 +25,14 @@ step "End-of-day positions = opening positions + trades" \
      "ckernels run core/vector-add --input examples/data/positions.json"
 "$ck" run core/vector-add --input "$data/positions.json" --pretty
 
+step "A payment network (120 accounts, edge list with amounts): whole-graph summary" \
+     "ckernels run graph/full-metrics --edges examples/data/payments.tsv --directed"
+"$ck" run graph/full-metrics --edges "$data/payments.tsv" --directed --pretty
+
+step "Fan-in hubs in the payment network (mule-account pattern)" \
+     "echo '{\"top_k\": 3, \"min_score\": 0.8}' | ckernels run graph/star-topology --edges examples/data/payments.tsv --directed --input -"
+echo '{"top_k": 3, "min_score": 0.8}' | "$ck" run graph/star-topology --edges "$data/payments.tsv" --directed --input -
+
 step "Bad input is rejected with the field path" "ckernels run core/matmul  (b has the wrong shape)"
 echo '{"a": [[1, 2], [3, 4]], "b": [[1, 2, 3]]}' | "$ck" run core/matmul || echo "(exit code $?)"
 

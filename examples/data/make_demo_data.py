@@ -5,6 +5,8 @@ pnl_daily.json      10 years of daily P&L of a book, with two large offsetting t
                     naive summation loses but the compensated sum keeps.
 returns_gram.json   250 days x 6 assets of daily returns, as a = R^T and b = R for R^T R.
 positions.json      opening positions and the day's trades for 12 instruments.
+payments.tsv        a payment network (account -> account, amount in thousands) of 120 accounts,
+                    with a fan-in hub (account 7) and a round-tripping loop 90 -> 91 -> 92 -> 93 -> 90.
 """
 import json
 import random
@@ -29,3 +31,18 @@ opening = [float(rng.randrange(-50, 50) * 100) for _ in range(12)]
 trades = [float(rng.randrange(-10, 10) * 25) for _ in range(12)]
 with open("examples/data/positions.json", "w") as f:
     json.dump({"a": opening, "b": trades}, f, indent=1)
+
+prng = random.Random(7)
+n_acc = 120
+edges = set()
+for _ in range(420):
+    u, v = prng.randrange(n_acc), prng.randrange(n_acc)
+    if u != v:
+        edges.add((u, v))
+edges.update((u, 7) for u in range(30, 52))
+loop = [90, 91, 92, 93, 90]
+edges.update(zip(loop, loop[1:]))
+with open("examples/data/payments.tsv", "w") as f:
+    f.write("# Demo payment network: account -> account, amount (thousands)\n# Nodes: %d\n" % n_acc)
+    for u, v in sorted(edges):
+        f.write("%d\t%d\t%.2f\n" % (u, v, round(prng.uniform(1, 250), 2)))
