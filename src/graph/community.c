@@ -35,6 +35,7 @@ ck_status_t cki_comm_modularity(ck_ctx_t *ctx, const ck_graph_t *g, const uint32
     }
     double *ko = node, *own = node + n, *ki = directed ? node + 2 * (size_t)n : ko;
     const bool par = (int64_t)n + g->out_off[n] > CKI_COMM_PAR_MIN;
+    (void)par; /* used only by OpenMP clauses */
 #pragma omp parallel for schedule(static, 1024) num_threads(cki_threads(ctx)) if (par)
     for (int64_t uu = 0; uu < (int64_t)n; uu++) {
         const uint32_t u = (uint32_t)uu, lu = label[u];

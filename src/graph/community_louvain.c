@@ -102,6 +102,8 @@ static ck_status_t level0(ck_ctx_t *ctx, ck_louvain_t *lv)
     double *ko = L->own_k, *ki = directed ? L->own_k + n : ko;
     const int threads = cki_threads(ctx);
     const bool par = (int64_t)n + g->out_off[n] > CKI_COMM_PAR_MIN;
+    (void)par; /* used only by OpenMP clauses */
+    (void)threads; /* used only by OpenMP clauses */
 #pragma omp parallel for schedule(static, 1024) num_threads(threads) if (par)
     for (int64_t uu = 0; uu < (int64_t)n; uu++) {
         const uint32_t u = (uint32_t)uu;
@@ -356,6 +358,7 @@ static ck_status_t aggregate(ck_ctx_t *ctx, ck_louvain_t *lv)
     double *ko = N.own_k, *ki = directed ? N.own_k + nc : ko;
     off[0] = 0;
     const bool par = (int64_t)n + L->off[n] > CKI_COMM_PAR_MIN;
+    (void)par; /* used only by OpenMP clauses */
     /* Pass 1: strengths and the number of distinct neighbour communities. */
 #pragma omp parallel num_threads(nt) if (par)
     {

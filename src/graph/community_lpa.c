@@ -202,6 +202,8 @@ static bool complete(ck_ctx_t *ctx, ck_label_propagation_t *lp, bool all)
     const int nt = lp->nthr;
     int ok = 1;
     const bool par = (int64_t)lp->n + g->out_off[lp->n] > CKI_COMM_PAR_MIN;
+    (void)nt; /* used only by OpenMP clauses */
+    (void)par; /* used only by OpenMP clauses */
 #pragma omp parallel num_threads(nt) reduction(&& : ok) if (par)
     {
         const int tid = cki_comm_thread_id();
@@ -232,11 +234,13 @@ static ck_status_t round_semi_sync(ck_ctx_t *ctx, ck_label_propagation_t *lp, ck
     uint8_t *chg = lp->chg;
     ck_status_t status;
     const int nt = lp->nthr;
+    (void)nt; /* used only by OpenMP clauses */
     int64_t total = 0;
     for (uint32_t c = 0; c < lp->ncolors; c++) {
         int64_t moved = 0;
         const int64_t lo = lp->coff[c], hi = lp->coff[c + 1];
         const bool par = hi - lo > 1024;
+        (void)par; /* used only by OpenMP clauses */
 #pragma omp parallel num_threads(nt) reduction(+ : moved) if (par)
         {
             const int tid = cki_comm_thread_id();

@@ -101,6 +101,7 @@ double cki_pagerank_sweep(const cki_spmv_t *a, int threads, double alpha, const 
                           double dsum, const double *inv, const double *t, double *t_next, double *x, double *part,
                           double *dsum_next)
 {
+    (void)threads; /* used only by OpenMP clauses */
     const int64_t nch = a->nchunks;
     const pr_args_t r = {alpha, dsum, a->n ? 1.0 / a->n : 0.0, p, d, inv, t, t_next, x, part};
     if (a->w) {
@@ -137,6 +138,7 @@ static inline void eig_chunk(const cki_spmv_t *a, const double *restrict x, doub
 
 static double eig_apply(const cki_spmv_t *a, int threads, const double *x, double *y, double *part)
 {
+    (void)threads; /* used only by OpenMP clauses */
     const int64_t nch = a->nchunks;
     if (a->w) {
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (nch > 1)
@@ -153,6 +155,7 @@ static double eig_apply(const cki_spmv_t *a, int threads, const double *x, doubl
 /* y /= norm; returns Σ |y − x| (after scaling). */
 static double scale_delta(const cki_spmv_t *a, int threads, const double *x, double *y, double norm, double *part)
 {
+    (void)threads; /* used only by OpenMP clauses */
     const int64_t nch = a->nchunks;
 #pragma omp parallel for num_threads(threads) schedule(static) if (nch > 1)
     for (int64_t c = 0; c < nch; c++) {
@@ -188,6 +191,7 @@ static inline void katz_chunk(const cki_spmv_t *a, double alpha, double beta, co
 /* Σ x² over chunks. */
 static double sum_squares(const cki_spmv_t *a, int threads, const double *x, double *part)
 {
+    (void)threads; /* used only by OpenMP clauses */
     const int64_t nch = a->nchunks;
 #pragma omp parallel for num_threads(threads) schedule(static) if (nch > 1)
     for (int64_t c = 0; c < nch; c++) {
