@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc_sweep.h"
 #include "ckernels/ctx.h"
 #include "ckernels/k2k.h"
 
@@ -54,37 +55,6 @@ static ck_k2k_value_t vp(void *p)
     ck_k2k_value_t x;
     x.ptr = p;
     return x;
-}
-
-/* Allocator that counts live blocks and fails the k-th allocation (fail_at < 0: never). Only
- * _create() allocates, and it runs on one thread, so plain counters suffice. */
-typedef struct {
-    long live;
-    long calls;
-    long fail_at;
-} fail_alloc_t;
-
-static void *fa_malloc(size_t n, void *u)
-{
-    fail_alloc_t *fa = u;
-    if (fa->fail_at >= 0 && fa->calls++ == fa->fail_at) return NULL;
-    void *p = malloc(n);
-    if (p) fa->live++;
-    return p;
-}
-static void *fa_realloc(void *p, size_t n, void *u)
-{
-    fail_alloc_t *fa = u;
-    if (fa->fail_at >= 0 && fa->calls++ == fa->fail_at) return NULL;
-    void *q = realloc(p, n);
-    if (q && !p) fa->live++;
-    return q;
-}
-static void fa_free(void *p, void *u)
-{
-    fail_alloc_t *fa = u;
-    if (p) fa->live--;
-    free(p);
 }
 
 /* ============================================================================ iterative state */
@@ -1265,33 +1235,34 @@ Test(k2k_alloc, every_allocation_failure_is_nomem_without_leaks)
 {
     static const long expected_allocs[5] = {3, 4, 2, 5, 1};
     for (int kind = 0; kind < 5; kind++) {
-        fail_alloc_t fa = {0, 0, -1};
-        ck_allocator_t al = {fa_malloc, fa_realloc, fa_free, &fa};
+        /* sweep_alloc (alloc_sweep.h), failing the k-th allocation. Only _create() allocates, and it
+         * runs on one thread, so plain counters suffice. */
+        sweep_fail_at = -1;
         ck_ctx_t *ctx = NULL;
-        cr_assert_eq(ck_ctx_create(&ctx, &al), CK_OK);
-        long base = fa.live;
+        cr_assert_eq(ck_ctx_create(&ctx, &sweep_alloc), CK_OK);
+        long base = sweep_live;
         long k = 0;
         for (;; k++) {
-            fa.calls = 0;
-            fa.fail_at = k;
+            sweep_n_allocs = 0;
+            sweep_fail_at = k;
             void *h = NULL;
             ck_status_t s = create_kind(kind, ctx, &h);
             if (s == CK_OK) {
                 cr_assert_not_null(h);
-                cr_assert_eq(fa.live - base, expected_allocs[kind], "kind %d: %ld blocks", kind, fa.live - base);
+                cr_assert_eq(sweep_live - base, expected_allocs[kind], "kind %d: %ld blocks", kind, sweep_live - base);
                 destroy_kind(kind, &h);
                 cr_assert_null(h);
-                cr_assert_eq(fa.live, base, "kind %d: leak after destroy", kind);
+                cr_assert_eq(sweep_live, base, "kind %d: leak after destroy", kind);
                 break;
             }
             cr_assert_eq(s, CK_E_NOMEM, "kind %d, failing allocation %ld: status %d", kind, k, (int)s);
             cr_assert_eq(ck_ctx_error_status(ctx), CK_E_NOMEM);
             cr_assert_null(h);
-            cr_assert_eq(fa.live, base, "kind %d, failing allocation %ld: leak", kind, k);
+            cr_assert_eq(sweep_live, base, "kind %d, failing allocation %ld: leak", kind, k);
         }
         cr_assert_eq(k, expected_allocs[kind]); /* every allocation was failed once */
-        fa.fail_at = -1;
+        sweep_fail_at = -1;
         ck_ctx_destroy(&ctx);
-        cr_assert_eq(fa.live, 0);
+        cr_assert_eq(sweep_live, 0);
     }
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_sweep.h"
 #include "ckernels/core_kernels.h"
 #include "internal.h"
 
@@ -115,36 +116,6 @@ static double *gen_mixed(int64_t n, uint64_t seed)
 
 static double formula_a(int64_t i, int64_t j) { return (double)((i * 131 + j * 71 + 7) % 1009) / 1009.0 - 0.5; }
 static double formula_b(int64_t i, int64_t j) { return (double)((i * 37 + j * 113 + 3) % 997) / 499.0 - 1.0; }
-
-/* Allocator that fails the fail_at-th allocation (counting from 0; -1 = never) and tracks live blocks. */
-typedef struct {
-    int64_t calls, fail_at, live;
-} counting_alloc_t;
-
-static void *ca_malloc(size_t size, void *user)
-{
-    counting_alloc_t *ca = user;
-    if (ca->fail_at >= 0 && ca->calls++ == ca->fail_at) return NULL;
-    void *p = malloc(size);
-    if (p) ca->live++;
-    return p;
-}
-
-static void *ca_realloc(void *ptr, size_t size, void *user)
-{
-    counting_alloc_t *ca = user;
-    if (ca->fail_at >= 0 && ca->calls++ == ca->fail_at) return NULL;
-    void *p = realloc(ptr, size);
-    if (p && !ptr) ca->live++;
-    return p;
-}
-
-static void ca_free(void *ptr, void *user)
-{
-    counting_alloc_t *ca = user;
-    if (ptr) ca->live--;
-    free(ptr);
-}
 
 /* Progress callback that cancels the context on its first call. */
 typedef struct {
@@ -459,20 +430,18 @@ Test(reduce_sum, cancellation)
 
 Test(reduce_sum, makes_no_allocation)
 {
-    counting_alloc_t ca = {0, -1, 0};
-    ck_allocator_t al = {ca_malloc, ca_realloc, ca_free, &ca};
     ck_ctx_t *ctx = NULL;
-    cr_assert_eq(ck_ctx_create(&ctx, &al), CK_OK);
-    ca.fail_at = ca.calls = 0; /* every allocation from now on fails */
+    cr_assert_eq(ck_ctx_create(&ctx, &sweep_alloc), CK_OK); /* alloc_sweep.h's failing allocator */
+    sweep_fail_at = sweep_n_allocs = 0; /* the next allocation fails (and is counted) */
     double *x = gen_mixed(100000, 9);
     ck_reduce_sum_result_t r;
     cr_assert_eq(ck_reduce_sum(ctx, &r, x, 100000), CK_OK);
     double c[4], a[4] = {1, 2, 3, 4};
     cr_assert_eq(ck_vector_add(ctx, c, a, a, 4), CK_OK);
-    cr_assert_eq(ca.calls, 0);
-    ca.fail_at = -1;
+    cr_assert_eq(sweep_n_allocs, 0);
+    sweep_fail_at = -1;
     ck_ctx_destroy(&ctx);
-    cr_assert_eq(ca.live, 0);
+    cr_assert_eq(sweep_live, 0);
     free(x);
 }
 
@@ -671,18 +640,16 @@ Test(matmul, allocation_failure_sweep)
     cr_assert_eq(ck_matmul(plain, ref, a, b, m, k, n), CK_OK);
     ck_ctx_destroy(&plain);
 
-    counting_alloc_t ca = {0, -1, 0};
-    ck_allocator_t al = {ca_malloc, ca_realloc, ca_free, &ca};
     ck_ctx_t *ctx = NULL;
-    cr_assert_eq(ck_ctx_create(&ctx, &al), CK_OK);
+    cr_assert_eq(ck_ctx_create(&ctx, &sweep_alloc), CK_OK); /* alloc_sweep.h's failing allocator */
     cr_assert_eq(ck_ctx_set_threads(ctx, 2), CK_OK);
-    const int64_t live0 = ca.live;
+    const int64_t live0 = sweep_live;
     int64_t fail_at = 0;
     for (;; fail_at++) {
-        ca.calls = 0;
-        ca.fail_at = fail_at;
+        sweep_n_allocs = 0;
+        sweep_fail_at = fail_at;
         ck_status_t st = ck_matmul(ctx, c, a, b, m, k, n);
-        cr_assert_eq(ca.live, live0, "leak after failing allocation %lld", (long long)fail_at);
+        cr_assert_eq(sweep_live, live0, "leak after failing allocation %lld", (long long)fail_at);
         if (st == CK_OK) break;
         cr_assert_eq(st, CK_E_NOMEM, "allocation %lld: %s", (long long)fail_at, ck_ctx_error(ctx));
         cr_assert_eq(ck_ctx_error_status(ctx), CK_E_NOMEM);
@@ -690,9 +657,9 @@ Test(matmul, allocation_failure_sweep)
     }
     cr_assert_geq(fail_at, 3, "expected a B buffer, a pointer table and per-thread A buffers");
     cr_assert(memcmp(c, ref, (size_t)(m * n) * sizeof(double)) == 0);
-    ca.fail_at = -1;
+    sweep_fail_at = -1;
     ck_ctx_destroy(&ctx);
-    cr_assert_eq(ca.live, 0);
+    cr_assert_eq(sweep_live, 0);
     free(a);
     free(b);
     free(c);

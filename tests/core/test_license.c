@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_sweep.h"
 #include "ckernels.h"
 #include "internal.h"
 
@@ -654,33 +655,6 @@ Test(license, to_json_describes_license)
 
 /* ---------------------------------------------------------------- allocation failures */
 
-typedef struct fail_alloc {
-    long calls, fail_at, live;
-} fail_alloc_t;
-
-static void *fa_malloc(size_t size, void *user)
-{
-    fail_alloc_t *fa = user;
-    if (fa->fail_at >= 0 && fa->calls++ == fa->fail_at) return NULL;
-    void *p = malloc(size);
-    if (p) fa->live++;
-    return p;
-}
-static void *fa_realloc(void *ptr, size_t size, void *user)
-{
-    fail_alloc_t *fa = user;
-    if (fa->fail_at >= 0 && fa->calls++ == fa->fail_at) return NULL;
-    void *p = realloc(ptr, size);
-    if (p && !ptr) fa->live++;
-    return p;
-}
-static void fa_free(void *ptr, void *user)
-{
-    fail_alloc_t *fa = user;
-    if (ptr) fa->live--;
-    free(ptr);
-}
-
 /* One pass of everything that allocates; returns the first failing status. */
 static ck_status_t alloc_scenario(ck_ctx_t *ctx, const char *unsigned_json, const uint8_t *pk, const uint8_t *sk)
 {
@@ -702,29 +676,27 @@ static ck_status_t alloc_scenario(ck_ctx_t *ctx, const char *unsigned_json, cons
 
 Test(license, allocation_failures_leak_nothing)
 {
-    fail_alloc_t fa = {0, -1, 0};
-    ck_allocator_t a = {fa_malloc, fa_realloc, fa_free, &fa};
     ck_ctx_t *ctx = NULL;
-    cr_assert_eq(ck_ctx_create(&ctx, &a), CK_OK);
-    long base = fa.live;
+    cr_assert_eq(ck_ctx_create(&ctx, &sweep_alloc), CK_OK); /* alloc_sweep.h's failing allocator */
+    long base = sweep_live;
     uint8_t pk[32], sk[64];
     read_key("test_a_public.key", pk, 32);
     read_key("test_a_secret.key", sk, 64);
     char *unsigned_json = json_text_of("enterprise_unsigned.json");
     long k;
     for (k = 0; k < 1000; k++) {
-        fa.calls = 0;
-        fa.fail_at = k;
+        sweep_n_allocs = 0;
+        sweep_fail_at = k;
         ck_status_t s = alloc_scenario(ctx, unsigned_json, pk, sk);
         cr_assert_eq(ck_ctx_set_license(ctx, NULL), CK_OK);
-        cr_assert_eq(fa.live, base, "leak after failing allocation %ld", k);
+        cr_assert_eq(sweep_live, base, "leak after failing allocation %ld", k);
         if (s == CK_OK) break;
         cr_assert_eq(s, CK_E_NOMEM, "fail at %ld: %d (%s)", k, (int)s, ck_ctx_error(ctx));
     }
     cr_assert_gt(k, 5, "the scenario makes several allocations");
     cr_assert_lt(k, 1000, "the sweep never completed");
     free(unsigned_json);
-    fa.fail_at = -1;
+    sweep_fail_at = -1;
     ck_ctx_destroy(&ctx);
-    cr_assert_eq(fa.live, 0);
+    cr_assert_eq(sweep_live, 0);
 }

@@ -4,6 +4,7 @@
  * cancellation, and an allocation-failure sweep. */
 #include <stdlib.h>
 
+#include "alloc_sweep.h"
 #include "graph_test.h"
 #include "graph_internal.h"
 
@@ -277,49 +278,6 @@ Test(centrality, cancelled)
 
 /* ---------------------------------------------------------------- allocation failures */
 
-static long n_allocs, fail_at = -1, live;
-static bool failed;
-
-static void *sweep_malloc(size_t size)
-{
-    if (n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    void *p = malloc(size);
-    if (p) live++;
-    return p;
-}
-static void sweep_free(void *p)
-{
-    if (p) live--;
-    free(p);
-}
-static void *h_malloc(size_t n, void *u) { (void)u; return sweep_malloc(n); }
-static void h_free(void *p, void *u) { (void)u; sweep_free(p); }
-static void *h_realloc(void *p, size_t n, void *u)
-{
-    (void)u;
-    if (!p) return sweep_malloc(n);
-    if (n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    return realloc(p, n);
-}
-static const ck_allocator_t sweep_alloc = {h_malloc, h_realloc, h_free, NULL};
-
-#define STEP(expr)                                                                                     \
-    do {                                                                                               \
-        ck_status_t s_ = (expr);                                                                       \
-        if (CK_IS_ERROR(s_)) {                                                                         \
-            cr_assert_eq(s_, CK_E_NOMEM, "k=%ld: %s gave %s (%s)", fail_at, #expr, ck_status_name(s_), \
-                         ctx ? ck_ctx_error(ctx) : "");                                                \
-            cr_assert(failed, "k=%ld: NOMEM without an injected failure", fail_at);                     \
-            goto cleanup;                                                                              \
-        }                                                                                              \
-    } while (0)
-
 static bool scenario_typed(void)
 {
     ck_ctx_t *ctx = NULL;
@@ -398,29 +356,8 @@ cleanup:
     return done;
 }
 
-static void sweep(bool (*scenario)(void), const char *name, long min_points)
-{
-    json_set_alloc_funcs(sweep_malloc, sweep_free);
-    long k;
-    for (k = 0;; k++) {
-        n_allocs = 0;
-        live = 0;
-        failed = false;
-        fail_at = k;
-        bool complete = scenario();
-        cr_assert_eq(live, 0, "%s: k=%ld leaked %ld allocation(s)", name, k, live);
-        if (!failed) {
-            cr_assert(complete, "%s: k=%ld: scenario stopped without an injected failure", name, k);
-            break;
-        }
-    }
-    fail_at = -1;
-    json_set_alloc_funcs(malloc, free);
-    cr_assert_geq(k, min_points, "%s: the sweep covered only %ld allocations", name, k);
-}
-
-Test(centrality_alloc, typed_sweep) { sweep(scenario_typed, "typed", 20); }
-Test(centrality_alloc, json_sweep) { sweep(scenario_json, "json", 40); }
+Test(centrality_alloc, typed_sweep) { sweep(scenario_typed, "typed", 20, SWEEP_JSON); }
+Test(centrality_alloc, json_sweep) { sweep(scenario_json, "json", 40, SWEEP_JSON); }
 
 Test(centrality, examples_and_descriptors)
 {

@@ -3,6 +3,7 @@
  * API, attention normalisation, cancellation and an allocation-failure sweep. */
 #include <stdlib.h>
 
+#include "alloc_sweep.h"
 #include "graph_test.h"
 
 TestSuite(gnn, .init = gt_setup, .fini = gt_teardown);
@@ -498,57 +499,6 @@ Test(gnn, progress_monotone)
 
 /* ---------------------------------------------------------------- allocation failures */
 
-static long n_allocs, fail_at = -1, live;
-static bool failed;
-
-static void *sweep_malloc(size_t size)
-{
-    if (n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    void *p = malloc(size);
-    if (p) live++;
-    return p;
-}
-static void sweep_free(void *p)
-{
-    if (p) live--;
-    free(p);
-}
-static void *h_malloc(size_t n, void *u)
-{
-    (void)u;
-    return sweep_malloc(n);
-}
-static void h_free(void *p, void *u)
-{
-    (void)u;
-    sweep_free(p);
-}
-static void *h_realloc(void *p, size_t n, void *u)
-{
-    (void)u;
-    if (!p) return sweep_malloc(n);
-    if (n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    return realloc(p, n);
-}
-static const ck_allocator_t sweep_alloc = {h_malloc, h_realloc, h_free, NULL};
-
-#define STEP(expr)                                                                                             \
-    do {                                                                                                       \
-        ck_status_t s_ = (expr);                                                                               \
-        if (CK_IS_ERROR(s_)) {                                                                                 \
-            cr_assert_eq(s_, CK_E_NOMEM, "k=%ld: %s gave %s (%s)", fail_at, #expr, ck_status_name(s_),          \
-                         ctx ? ck_ctx_error(ctx) : "");                                                        \
-            cr_assert(failed, "k=%ld: NOMEM without an injected failure", fail_at);                             \
-            goto cleanup;                                                                                      \
-        }                                                                                                      \
-    } while (0)
-
 /* The context and registry are set up once, before the sweep (their own allocation failures are
  * test_alloc's business); the sweep covers the kernels' calls. */
 static ck_ctx_t *sw_ctx;
@@ -569,7 +519,7 @@ static bool scenario(void)
          * instead of NOMEM. The GAT example relies on the defaults of add_self_loops and
          * return_attention: spelling them out would be worse, as jansson 2.14's lexer crashes
          * (14 characters) or silently drops a byte (15 or more) of a string under OOM. */
-        if (st == CK_E_INTERNAL && failed && strstr(ck_ctx_error(ctx), "malformed default")) st = CK_E_NOMEM;
+        if (st == CK_E_INTERNAL && sweep_failed && strstr(ck_ctx_error(ctx), "malformed default")) st = CK_E_NOMEM;
         STEP(st);
         ck_ctx_free(ctx, out);
         out = NULL;
@@ -604,28 +554,16 @@ cleanup:
 
 Test(gnn, allocation_failures)
 {
-    json_set_alloc_funcs(sweep_malloc, sweep_free);
+    /* jansson is hooked around the setup and teardown too; the setup's live blocks are the sweep's
+     * baseline, and the teardown must free them all. */
+    sweep_json_hook();
     cr_assert_eq(ck_ctx_create(&sw_ctx, &sweep_alloc), CK_OK);
     ck_ctx_set_threads(sw_ctx, 1); /* allocation happens on the calling thread; keeps the sweep fast */
     cr_assert_eq(ck_registry_create(&sw_reg, sw_ctx), CK_OK);
     cr_assert_eq(ck_registry_register_all(sw_ctx, sw_reg), CK_OK);
-    const long base = live;
-    long k;
-    for (k = 0;; k++) {
-        n_allocs = 0;
-        failed = false;
-        fail_at = k;
-        bool complete = scenario();
-        cr_assert_eq(live, base, "k=%ld leaked %ld allocation(s)", k, live - base);
-        if (!failed) {
-            cr_assert(complete, "k=%ld: scenario stopped without an injected failure", k);
-            break;
-        }
-    }
-    fail_at = -1;
+    sweep(scenario, "gnn", 50 + 1, 0);
     ck_registry_destroy(&sw_reg);
     ck_ctx_destroy(&sw_ctx);
-    cr_assert_eq(live, 0);
-    json_set_alloc_funcs(malloc, free);
-    cr_assert_gt(k, 50, "the sweep covered only %ld allocations", k);
+    cr_assert_eq(sweep_live, 0);
+    sweep_json_unhook();
 }

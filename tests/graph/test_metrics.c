@@ -5,6 +5,7 @@
  * and an allocation-failure sweep. */
 #include <stdlib.h>
 
+#include "alloc_sweep.h"
 #include "graph_internal.h"
 #include "graph_test.h"
 
@@ -317,51 +318,11 @@ Test(metrics, parallel_union_find_matches_bfs)
 
 /* ---------------------------------------------------------------- allocation failures */
 
-static long n_allocs, fail_at = -1, live;
-static bool failed;
+static int metrics_threads; /* the thread count scenario() runs with */
 
-static void *sweep_malloc(size_t size)
+static bool scenario(void)
 {
-    if (n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    void *p = malloc(size);
-    if (p) live++;
-    return p;
-}
-static void sweep_free(void *p)
-{
-    if (p) live--;
-    free(p);
-}
-static void *h_malloc(size_t n, void *u) { (void)u; return sweep_malloc(n); }
-static void h_free(void *p, void *u) { (void)u; sweep_free(p); }
-static void *h_realloc(void *p, size_t n, void *u)
-{
-    (void)u;
-    if (!p) return sweep_malloc(n);
-    if (n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    return realloc(p, n);
-}
-static const ck_allocator_t sweep_alloc = {h_malloc, h_realloc, h_free, NULL};
-
-#define STEP(expr)                                                                                      \
-    do {                                                                                                \
-        ck_status_t s_ = (expr);                                                                        \
-        if (CK_IS_ERROR(s_)) {                                                                          \
-            cr_assert_eq(s_, CK_E_NOMEM, "k=%ld: %s gave %s (%s)", fail_at, #expr, ck_status_name(s_),  \
-                         ctx ? ck_ctx_error(ctx) : "");                                                 \
-            cr_assert(failed, "k=%ld: NOMEM without an injected failure", fail_at);                      \
-            goto cleanup;                                                                               \
-        }                                                                                               \
-    } while (0)
-
-static bool scenario(int threads)
-{
+    const int threads = metrics_threads;
     ck_ctx_t *ctx = NULL;
     ck_graph_t *dg = NULL, *ug = NULL;
     ck_registry_t *reg = NULL;
@@ -440,21 +401,9 @@ cleanup:
  * inputs like the ones above, so jansson keeps the plain allocator. */
 Test(metrics, allocation_failures)
 {
-    for (int threads = 1; threads <= 2; threads++) {
-        long k;
-        for (k = 0;; k++) {
-            n_allocs = 0;
-            live = 0;
-            failed = false;
-            fail_at = k;
-            bool complete = scenario(threads);
-            cr_assert_eq(live, 0, "threads=%d k=%ld leaked %ld allocation(s)", threads, k, live);
-            if (!failed) {
-                cr_assert(complete, "k=%ld: scenario stopped without an injected failure", k);
-                break;
-            }
-        }
-        cr_assert_gt(k, 50);
+    for (metrics_threads = 1; metrics_threads <= 2; metrics_threads++) {
+        char name[32];
+        snprintf(name, sizeof name, "threads=%d", metrics_threads);
+        sweep(scenario, name, 50 + 1, 0);
     }
-    fail_at = -1;
 }

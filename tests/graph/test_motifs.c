@@ -4,6 +4,7 @@
  * allocation-failure sweep. */
 #include <stdlib.h>
 
+#include "alloc_sweep.h"
 #include "graph_test.h"
 #include "motifs_internal.h"
 
@@ -348,57 +349,6 @@ Test(motifs, cancellation)
 
 /* ---------------------------------------------------------------- allocation failures */
 
-static long n_allocs, fail_at = -1, live;
-static bool failed, armed; /* failures are injected only once armed (after the setup) */
-
-static void *sweep_malloc(size_t size)
-{
-    if (armed && n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    void *p = malloc(size);
-    if (p) live++;
-    return p;
-}
-static void sweep_free(void *p)
-{
-    if (p) live--;
-    free(p);
-}
-static void *h_malloc(size_t n, void *u)
-{
-    (void)u;
-    return sweep_malloc(n);
-}
-static void h_free(void *p, void *u)
-{
-    (void)u;
-    sweep_free(p);
-}
-static void *h_realloc(void *p, size_t n, void *u)
-{
-    (void)u;
-    if (!p) return sweep_malloc(n);
-    if (armed && n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    return realloc(p, n);
-}
-static const ck_allocator_t sweep_alloc = {h_malloc, h_realloc, h_free, NULL};
-
-#define STEP(expr)                                                                                          \
-    do {                                                                                                    \
-        ck_status_t s_ = (expr);                                                                            \
-        if (CK_IS_ERROR(s_)) {                                                                              \
-            cr_assert_eq(s_, CK_E_NOMEM, "k=%ld: %s gave %s (%s)", fail_at, #expr, ck_status_name(s_),        \
-                         ctx ? ck_ctx_error(ctx) : "");                                                     \
-            cr_assert(failed, "k=%ld: NOMEM without an injected failure", fail_at);                          \
-            goto cleanup;                                                                                   \
-        }                                                                                                   \
-    } while (0)
-
 static bool scenario(void)
 {
     ck_ctx_t *ctx = NULL;
@@ -408,7 +358,7 @@ static bool scenario(void)
     char *out = NULL;
     bool done = false;
     /* Setup (context, registry, graphs) is not swept: other families' tests cover it. */
-    armed = false;
+    sweep_armed = false;
     STEP(ck_ctx_create(&ctx, &sweep_alloc));
     ck_ctx_set_threads(ctx, 1); /* allocation order must not depend on thread timing */
     const ck_idx_t src[] = {0, 1, 2, 0, 3, 1, 2, 4, 3, 4};
@@ -419,7 +369,7 @@ static bool scenario(void)
     STEP(ck_registry_create(&reg, ctx));
     for (size_t i = 0; i < cki_graph_motifs_table.count; i++) /* this family only: a shorter sweep */
         STEP(ck_registry_register(ctx, reg, &cki_graph_motifs_table.kernels[i]));
-    armed = true;
+    sweep_armed = true;
     int64_t per[5], total, counts[5 * 4], totals[4];
     double value[5], ratio[5];
     ck_cycle_risk_t risk[5];
@@ -464,7 +414,7 @@ static bool scenario(void)
     };
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         ck_status_t s = ck_execute_json(ctx, reg, inputs[i][0], inputs[i][1], strlen(inputs[i][1]), &out);
-        if (s == CK_E_INTERNAL && failed && strstr(ck_ctx_error(ctx), "malformed default")) goto cleanup;
+        if (s == CK_E_INTERNAL && sweep_failed && strstr(ck_ctx_error(ctx), "malformed default")) goto cleanup;
         STEP(s);
         ck_ctx_free(ctx, out);
         out = NULL;
@@ -480,25 +430,4 @@ cleanup:
     return done;
 }
 
-Test(motifs, allocation_failures)
-{
-    json_set_alloc_funcs(sweep_malloc, sweep_free);
-    long k;
-    for (k = 0;; k++) {
-        n_allocs = 0;
-        live = 0;
-        failed = false;
-        fail_at = k;
-        bool complete = scenario();
-        cr_assert_eq(live, 0, "k=%ld leaked %ld allocation(s)", k, live);
-        if (!failed) {
-            cr_assert(complete, "k=%ld: scenario stopped without an injected failure", k);
-            break;
-        }
-    }
-    fail_at = -1;
-    armed = false;
-    json_set_alloc_funcs(malloc, free);
-    cr_assert_gt(k, 50);
-    fprintf(stderr, "motifs: %ld allocation points swept\n", k);
-}
+Test(motifs, allocation_failures) { sweep(scenario, "motifs", 50 + 1, SWEEP_JSON); }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "alloc_sweep.h"
 #include "graph_internal.h"
 #include "graph_test.h"
 
@@ -304,49 +305,6 @@ Test(paths, cancelled)
 
 /* ---------------------------------------------------------------- allocation failures */
 
-static long n_allocs, fail_at = -1, live;
-static bool failed;
-
-static void *sweep_malloc(size_t size)
-{
-    if (n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    void *p = malloc(size);
-    if (p) live++;
-    return p;
-}
-static void sweep_free(void *p)
-{
-    if (p) live--;
-    free(p);
-}
-static void *h_malloc(size_t n, void *u) { (void)u; return sweep_malloc(n); }
-static void h_free(void *p, void *u) { (void)u; sweep_free(p); }
-static void *h_realloc(void *p, size_t n, void *u)
-{
-    (void)u;
-    if (!p) return sweep_malloc(n);
-    if (n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    return realloc(p, n);
-}
-static const ck_allocator_t sweep_alloc = {h_malloc, h_realloc, h_free, NULL};
-
-#define STEP(expr)                                                                                  \
-    do {                                                                                            \
-        ck_status_t s_ = (expr);                                                                    \
-        if (CK_IS_ERROR(s_)) {                                                                      \
-            cr_assert_eq(s_, CK_E_NOMEM, "k=%ld: %s gave %s (%s)", fail_at, #expr, ck_status_name(s_), \
-                         ctx ? ck_ctx_error(ctx) : "");                                             \
-            cr_assert(failed, "k=%ld: NOMEM without an injected failure", fail_at);                  \
-            goto cleanup;                                                                           \
-        }                                                                                           \
-    } while (0)
-
 static bool scenario(void)
 {
     ck_ctx_t *ctx = NULL;
@@ -384,7 +342,7 @@ static bool scenario(void)
                         "target", 4, "k_paths", 3, "all_pairs", 1, "use_weights", 1, "max_apsp_nodes", 10);
     out_json = json_object();
     if (!in_json || !out_json) {
-        cr_assert(failed);
+        cr_assert(sweep_failed);
         goto cleanup;
     }
     ck_run_info_t info = {.iterations = -1};
@@ -402,24 +360,4 @@ cleanup:
     return done;
 }
 
-Test(paths, allocation_failures)
-{
-    json_set_alloc_funcs(sweep_malloc, sweep_free);
-    long k;
-    for (k = 0;; k++) {
-        n_allocs = 0;
-        live = 0;
-        failed = false;
-        fail_at = k;
-        bool complete = scenario();
-        cr_assert_eq(live, 0, "k=%ld leaked %ld allocation(s)", k, live);
-        if (!failed) {
-            cr_assert(complete, "k=%ld: scenario stopped without an injected failure", k);
-            break;
-        }
-    }
-    fail_at = -1;
-    json_set_alloc_funcs(malloc, free);
-    cr_assert_gt(k, 20);
-    fprintf(stderr, "%ld allocation points swept\n", k);
-}
+Test(paths, allocation_failures) { sweep(scenario, "paths", 20 + 1, SWEEP_JSON); }

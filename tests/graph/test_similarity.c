@@ -3,6 +3,7 @@
  * tests/data/graph/similarity/gen_similarity.py (networkx, scikit-learn, scipy). */
 #include <stdlib.h>
 
+#include "alloc_sweep.h"
 #include "graph_test.h"
 
 TestSuite(similarity, .init = gt_setup, .fini = gt_teardown);
@@ -497,49 +498,6 @@ Test(similarity, bad_input_value)
 
 /* ---------------------------------------------------------------- allocation failure */
 
-static long n_allocs, fail_at = -1, live;
-static bool failed;
-
-static void *sweep_malloc(size_t size)
-{
-    if (n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    void *p = malloc(size);
-    if (p) live++;
-    return p;
-}
-static void sweep_free(void *p)
-{
-    if (p) live--;
-    free(p);
-}
-static void *h_malloc(size_t n, void *u) { (void)u; return sweep_malloc(n); }
-static void h_free(void *p, void *u) { (void)u; sweep_free(p); }
-static void *h_realloc(void *p, size_t n, void *u)
-{
-    (void)u;
-    if (!p) return sweep_malloc(n);
-    if (n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    return realloc(p, n);
-}
-static const ck_allocator_t sweep_alloc = {h_malloc, h_realloc, h_free, NULL};
-
-#define STEP(expr)                                                                                     \
-    do {                                                                                               \
-        ck_status_t s_ = (expr);                                                                       \
-        if (CK_IS_ERROR(s_)) {                                                                         \
-            cr_assert_eq(s_, CK_E_NOMEM, "k=%ld: %s gave %s (%s)", fail_at, #expr, ck_status_name(s_), \
-                         ck_ctx_error(ctx));                                                           \
-            cr_assert(failed, "k=%ld: NOMEM without an injected failure", fail_at);                     \
-            goto cleanup;                                                                              \
-        }                                                                                              \
-    } while (0)
-
 static bool scenario_typed(void)
 {
     ck_ctx_t *ctx = NULL;
@@ -636,29 +594,7 @@ cleanup:
     return done;
 }
 
-static void sweep(bool (*scenario)(void), const char *name, long min_points)
-{
-    json_set_alloc_funcs(sweep_malloc, sweep_free);
-    long k;
-    for (k = 0;; k++) {
-        n_allocs = 0;
-        live = 0;
-        failed = false;
-        fail_at = k;
-        bool complete = scenario();
-        cr_assert_eq(live, 0, "%s: k=%ld leaked %ld allocation(s)", name, k, live);
-        if (!failed) {
-            cr_assert(complete, "%s: k=%ld: scenario stopped without an injected failure", name, k);
-            break;
-        }
-    }
-    fail_at = -1;
-    json_set_alloc_funcs(malloc, free);
-    cr_assert_gt(k, min_points, "%s: the sweep covered only %ld allocations", name, k);
-    cr_log_info("%s: %ld allocation points swept", name, k);
-}
-
-Test(similarity, allocation_failures_typed) { sweep(scenario_typed, "typed", 60); }
+Test(similarity, allocation_failures_typed) { sweep(scenario_typed, "typed", 60 + 1, SWEEP_JSON); }
 Test(similarity, allocation_failures_json)
 {
     for (size_t i = 0; i < N_JSON; i++) {
@@ -670,6 +606,7 @@ Test(similarity, allocation_failures_json)
                      "%s", ck_ctx_error(gt_ctx));
         ck_ctx_free(gt_ctx, out);
     }
-    for (json_case = 0; json_case < N_JSON; json_case++) sweep(scenario_json, json_inputs[json_case][0], 10);
+    for (json_case = 0; json_case < N_JSON; json_case++)
+        sweep(scenario_json, json_inputs[json_case][0], 10 + 1, SWEEP_JSON);
     for (size_t i = 0; i < N_JSON; i++) json_decref(json_parsed[i]);
 }

@@ -4,6 +4,7 @@
  * multi-chunk graph, divergence, cancellation and an allocation-failure sweep. */
 #include <stdlib.h>
 
+#include "alloc_sweep.h"
 #include "graph_test.h"
 #include "json_internal.h"
 
@@ -441,49 +442,6 @@ Test(spectral, thread_invariance_multi_chunk)
 
 /* ---------------------------------------------------------------- allocation failures */
 
-static long n_allocs, fail_at = -1, live;
-static bool failed;
-
-static void *sweep_malloc(size_t size)
-{
-    if (n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    void *p = malloc(size);
-    if (p) live++;
-    return p;
-}
-static void sweep_free(void *p)
-{
-    if (p) live--;
-    free(p);
-}
-static void *h_malloc(size_t n, void *u) { (void)u; return sweep_malloc(n); }
-static void h_free(void *p, void *u) { (void)u; sweep_free(p); }
-static void *h_realloc(void *p, size_t n, void *u)
-{
-    (void)u;
-    if (!p) return sweep_malloc(n);
-    if (n_allocs++ == fail_at) {
-        failed = true;
-        return NULL;
-    }
-    return realloc(p, n);
-}
-static const ck_allocator_t sweep_alloc = {h_malloc, h_realloc, h_free, NULL};
-
-#define STEP(expr)                                                                                      \
-    do {                                                                                                \
-        ck_status_t s_ = (expr);                                                                        \
-        if (CK_IS_ERROR(s_)) {                                                                          \
-            cr_assert_eq(s_, CK_E_NOMEM, "k=%ld: %s gave %s (%s)", fail_at, #expr, ck_status_name(s_),  \
-                         ctx ? ck_ctx_error(ctx) : "");                                                 \
-            cr_assert(failed, "k=%ld: NOMEM without an injected failure", fail_at);                      \
-            goto cleanup;                                                                               \
-        }                                                                                               \
-    } while (0)
-
 static bool scenario(void)
 {
     ck_ctx_t *ctx = NULL;
@@ -544,21 +502,4 @@ cleanup:
 
 /* Only the ctx allocator fails: jansson keeps malloc. (Under jansson's own allocation failures,
  * its lexer drops characters of long strings and keys instead of failing: reported to the lead.) */
-Test(spectral, allocation_failures)
-{
-    long k;
-    for (k = 0;; k++) {
-        n_allocs = 0;
-        live = 0;
-        failed = false;
-        fail_at = k;
-        bool complete = scenario();
-        cr_assert_eq(live, 0, "k=%ld leaked %ld allocation(s)", k, live);
-        if (!failed) {
-            cr_assert(complete, "k=%ld: scenario stopped without an injected failure", k);
-            break;
-        }
-    }
-    fail_at = -1;
-    cr_assert_gt(k, 50, "the sweep covered only %ld allocations", k);
-}
+Test(spectral, allocation_failures) { sweep(scenario, "spectral", 50 + 1, 0); }
