@@ -30,9 +30,10 @@ def rmat(build, scale, factor, path):
 
 
 def load_edges(path):
-    e = np.loadtxt(path, dtype=np.int64, delimiter="\t", ndmin=2) if os.path.getsize(path) < 2e8 else \
-        np.fromstring(open(path).read().replace("\t", " "), dtype=np.int64, sep=" ").reshape(-1, 2)
-    return e
+    """The edge pairs of a TSV edge list (comment lines, such as the SNAP header, skipped)."""
+    with open(path) as f:
+        text = "".join(line for line in f if not line.startswith("#"))
+    return np.array(text.split(), dtype=np.int64).reshape(-1, 2)
 
 
 def timed(fn, repeat=1):
