@@ -12,6 +12,7 @@
 #include "ckernels/fixed.h"
 #include "ckernels/rng.h"
 #include "ckernels/k2k.h"
+#include "ckernels/ring.h"
 #include "ckernels/core_kernels.h"
 #include "ckernels/graph.h"
 
