@@ -82,4 +82,11 @@ ck_status_t cki_license_copy(ck_ctx_t *ctx, const ck_license_t *src, ck_license_
 
 #define CKI_UNUSED(x) ((void)(x))
 
+/* OpenMP pragmas that vanish in builds without OpenMP: CKI_OMP(omp parallel for ...). */
+#ifdef _OPENMP
+#define CKI_OMP(...) _Pragma(#__VA_ARGS__)
+#else
+#define CKI_OMP(...)
+#endif
+
 #endif

@@ -172,7 +172,7 @@ ck_status_t ck_graph_full_metrics(ck_ctx_t *ctx, ck_full_metrics_t *result, cons
         /* u -> v is reciprocated when v -> u exists: a merge of u's out-row with its in-row. */
         const int threads = cki_threads(ctx);
         (void)threads;
-        CKI_MX_OMP(parallel for num_threads(threads) reduction(+ : recip) schedule(dynamic, 1024) if(n > 20000))
+        CKI_OMP(omp parallel for num_threads(threads) reduction(+ : recip) schedule(dynamic, 1024) if(n > 20000))
         for (int64_t v = 0; v < (int64_t)n; v++) {
             int64_t a = g->out_off[v], ae = g->out_off[v + 1], b = g->in_off[v], be = g->in_off[v + 1];
             while (a < ae && b < be) {

@@ -46,7 +46,7 @@ static ck_status_t count_triangles(ck_ctx_t *ctx, uint64_t *tri, const ck_graph_
         goto cleanup;
     }
     /* The oriented graph: each edge once, from the earlier endpoint. */
-    CKI_MX_OMP(parallel for num_threads(threads) schedule(static, 4096) if(par))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(static, 4096) if(par))
     for (int64_t u = 0; u < (int64_t)n; u++) {
         int64_t c = 0;
         for (int64_t e = off[u]; e < off[u + 1]; e++) c += before(off, (uint32_t)u, adj[e]);
@@ -55,14 +55,14 @@ static ck_status_t count_triangles(ck_ctx_t *ctx, uint64_t *tri, const ck_graph_
     }
     ooff[0] = 0;
     for (uint32_t u = 0; u < n; u++) ooff[u + 1] += ooff[u];
-    CKI_MX_OMP(parallel for num_threads(threads) schedule(static, 4096) if(par))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(static, 4096) if(par))
     for (int64_t u = 0; u < (int64_t)n; u++) {
         int64_t p = ooff[u];
         for (int64_t e = off[u]; e < off[u + 1]; e++)
             if (before(off, (uint32_t)u, adj[e])) oadj[p++] = adj[e];
     }
     CK_TRY(cki_poll(ctx, 0.2));
-    CKI_MX_OMP(parallel for num_threads(threads) schedule(dynamic, 256) if(par))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(dynamic, 256) if(par))
     for (int64_t u = 0; u < (int64_t)n; u++) {
         const int tid = cki_mx_tid();
         uint32_t *mk = mark + (size_t)tid * n;
@@ -86,7 +86,7 @@ static ck_status_t count_triangles(ck_ctx_t *ctx, uint64_t *tri, const ck_graph_
         cnt[u] += tu;
     }
     if (threads > 1) {
-        CKI_MX_OMP(parallel for num_threads(threads) schedule(static, 4096))
+        CKI_OMP(omp parallel for num_threads(threads) schedule(static, 4096))
         for (int64_t v = 0; v < (int64_t)n; v++)
             for (int t = 1; t < threads; t++) tri[v] += extra[(size_t)(t - 1) * n + (size_t)v];
     }
@@ -105,7 +105,7 @@ static double max_weight(ck_ctx_t *ctx, const ck_graph_t *g)
     const double *w = g->out_w;
     const int threads = cki_threads(ctx);
     (void)threads;
-    CKI_MX_OMP(parallel for num_threads(threads) reduction(max : mx) schedule(static) if(nnz > PAR_MIN_WORK))
+    CKI_OMP(omp parallel for num_threads(threads) reduction(max : mx) schedule(static) if(nnz > PAR_MIN_WORK))
     for (int64_t e = 0; e < nnz; e++)
         if (w[e] > mx) mx = w[e];
     return mx;
@@ -131,7 +131,7 @@ static ck_status_t local_onnela(ck_ctx_t *ctx, double *local, const ck_graph_t *
         status = cki_nomem(ctx);
         goto cleanup;
     }
-    CKI_MX_OMP(parallel for num_threads(threads) schedule(dynamic, 64) if(par))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(dynamic, 64) if(par))
     for (int64_t ui = 0; ui < (int64_t)n; ui++) {
         const uint32_t u = (uint32_t)ui, stamp = u + 1;
         const int64_t d = off[u + 1] - off[u];
@@ -187,7 +187,7 @@ static ck_status_t local_fagiolo(ck_ctx_t *ctx, double *local, const ck_graph_t 
         status = cki_nomem(ctx);
         goto cleanup;
     }
-    CKI_MX_OMP(parallel for num_threads(threads) schedule(dynamic, 64) if(par))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(dynamic, 64) if(par))
     for (int64_t ii = 0; ii < (int64_t)n; ii++) {
         const uint32_t i = (uint32_t)ii;
         const size_t base = (size_t)cki_mx_tid() * n;
@@ -302,7 +302,7 @@ ck_status_t ck_graph_clustering(ck_ctx_t *ctx, ck_clustering_result_t *result, d
         const int64_t *off = u->out_off;
         const int threads = cki_threads(ctx);
         (void)threads;
-        CKI_MX_OMP(parallel for num_threads(threads) schedule(static, 4096) if(n > PAR_MIN_WORK))
+        CKI_OMP(omp parallel for num_threads(threads) schedule(static, 4096) if(n > PAR_MIN_WORK))
         for (int64_t v = 0; v < (int64_t)n; v++) {
             const int64_t d = off[v + 1] - off[v];
             loc[v] = tri[v] == 0 ? 0 : (double)(2 * tri[v]) / (double)(d * (d - 1));

@@ -56,7 +56,7 @@ static void uf_compress(uint32_t *parent, uint32_t n, int threads, bool par)
 {
     (void)threads;
     (void)par;
-    CKI_MX_OMP(parallel for num_threads(threads) schedule(static, 4096) if(par))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(static, 4096) if(par))
     for (int64_t v = 0; v < (int64_t)n; v++) {
         uint32_t r = uf_find(parent, (uint32_t)v);
         __atomic_store_n(&parent[v], r, __ATOMIC_RELAXED);
@@ -102,13 +102,13 @@ static void weak_roots(ck_ctx_t *ctx, uint32_t *parent, const ck_graph_t *g)
     const uint32_t *adj = g->out_adj;
     (void)threads;
     (void)par;
-    CKI_MX_OMP(parallel for num_threads(threads) schedule(static, 4096) if(par))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(static, 4096) if(par))
     for (int64_t v = 0; v < (int64_t)n; v++) parent[v] = (uint32_t)v;
 
     /* Sampling: link each node with its first few out-neighbours; this usually joins the giant
      * component already. */
     for (int r = 0; r < NEIGHBOR_ROUNDS; r++) {
-        CKI_MX_OMP(parallel for num_threads(threads) schedule(dynamic, 4096) if(par))
+        CKI_OMP(omp parallel for num_threads(threads) schedule(dynamic, 4096) if(par))
         for (int64_t v = 0; v < (int64_t)n; v++)
             if (off[v] + r < off[v + 1]) uf_union(parent, (uint32_t)v, adj[off[v] + r]);
         uf_compress(parent, n, threads, par);
@@ -122,7 +122,7 @@ static void weak_roots(ck_ctx_t *ctx, uint32_t *parent, const ck_graph_t *g)
     const bool directed = g->directed;
     const int64_t *ioff = g->in_off;
     const uint32_t *iadj = g->in_adj;
-    CKI_MX_OMP(parallel for num_threads(threads) schedule(dynamic, 1024) if(par))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(dynamic, 1024) if(par))
     for (int64_t v = 0; v < (int64_t)n; v++) {
         if (uf_find(parent, (uint32_t)v) == big) continue;
         for (int64_t e = off[v] + NEIGHBOR_ROUNDS; e < off[v + 1]; e++) uf_union(parent, (uint32_t)v, adj[e]);
@@ -141,7 +141,7 @@ static uint32_t rank_roots(ck_ctx_t *ctx, uint32_t *labels, const uint32_t *root
     (void)threads;
     (void)par;
     const int64_t per = ((int64_t)n + chunks - 1) / chunks;
-    CKI_MX_OMP(parallel for num_threads(threads) schedule(static, 1) if(par))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(static, 1) if(par))
     for (int c = 0; c < chunks; c++) {
         uint32_t count = 0;
         int64_t lo = (int64_t)c * per, hi = lo + per < (int64_t)n ? lo + per : (int64_t)n;
@@ -154,7 +154,7 @@ static uint32_t rank_roots(ck_ctx_t *ctx, uint32_t *labels, const uint32_t *root
         chunk_base[c] = total;
         total += x;
     }
-    CKI_MX_OMP(parallel for num_threads(threads) schedule(static, 1) if(par))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(static, 1) if(par))
     for (int c = 0; c < chunks; c++) {
         uint32_t next = chunk_base[c];
         int64_t lo = (int64_t)c * per, hi = lo + per < (int64_t)n ? lo + per : (int64_t)n;
@@ -162,7 +162,7 @@ static uint32_t rank_roots(ck_ctx_t *ctx, uint32_t *labels, const uint32_t *root
             if (root[v] == (uint32_t)v) labels[v] = next++;
     }
     /* Roots come first in their own component, so labels[root[v]] is final for every v. */
-    CKI_MX_OMP(parallel for num_threads(threads) schedule(static, 4096) if(par))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(static, 4096) if(par))
     for (int64_t v = 0; v < (int64_t)n; v++)
         if (root[v] != (uint32_t)v) labels[v] = labels[root[v]];
     return total;

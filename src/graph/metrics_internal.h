@@ -7,11 +7,8 @@
 
 #ifdef _OPENMP
 #include <omp.h>
-#define CKI_MX_PRAGMA(x) _Pragma(#x)
-#define CKI_MX_OMP(x) CKI_MX_PRAGMA(omp x)
 static inline int cki_mx_tid(void) { return omp_get_thread_num(); }
 #else
-#define CKI_MX_OMP(x)
 static inline int cki_mx_tid(void) { return 0; }
 #endif
 

@@ -314,7 +314,7 @@ ck_status_t cki_metrics_paths(ck_ctx_t *ctx, ck_path_length_result_t *r, const c
     const int64_t chunk = (int64_t)threads * (weighted ? 64 : 2);
     for (int64_t c0 = 0; c0 < units; c0 += chunk) {
         const int64_t c1 = c0 + chunk < units ? c0 + chunk : units;
-        CKI_MX_OMP(parallel for num_threads(threads) schedule(dynamic, 1) if(threads > 1))
+        CKI_OMP(omp parallel for num_threads(threads) schedule(dynamic, 1) if(threads > 1))
         for (int64_t u = c0; u < c1; u++) {
             const size_t t = (size_t)cki_mx_tid() * n;
             if (weighted) {

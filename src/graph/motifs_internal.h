@@ -6,13 +6,6 @@
 
 #include "graph_internal.h"
 
-/* OpenMP pragmas that vanish (without unknown-pragma warnings) in builds without OpenMP. */
-#ifdef _OPENMP
-#define CKI_OMP(...) _Pragma(#__VA_ARGS__)
-#else
-#define CKI_OMP(...)
-#endif
-
 /* The undirected skeleton's adjacency: for an undirected graph a view of its CSR (nothing is
  * copied); for a directed graph a new CSR whose row u is N+(u) ∪ N-(u), ascending, and, when asked
  * for, dir[i] = (u->v arc ? 1 : 0) | (v->u arc ? 2 : 0) for the entry i = (u, v). dir is NULL for

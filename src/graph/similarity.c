@@ -46,7 +46,7 @@ bool cki_sim_grow(cki_sim_collect_t *c, cki_sim_buf_t *b)
     void *p = NULL;
     if (cap <= SIZE_MAX / sizeof *b->e) {
         /* The ctx allocator need not be thread-safe: one allocation at a time. */
-        CKI_SIM_OMP(omp critical)
+        CKI_OMP(omp critical)
         p = cki_realloc(c->ctx, b->e, cap * sizeof *b->e);
     }
     if (!p) {
@@ -172,7 +172,7 @@ ck_status_t cki_sim_for_rows(ck_ctx_t *ctx, int threads, uint32_t n, uint32_t ch
     atomic_init(&cancelled, 0);
     if (chunk < 1) chunk = 1;
     if (threads < 1) threads = 1;
-    CKI_SIM_OMP(omp parallel num_threads(threads))
+    CKI_OMP(omp parallel num_threads(threads))
     {
 #ifdef _OPENMP
         int tid = omp_get_thread_num();
@@ -381,7 +381,7 @@ static ck_status_t build_all(ck_ctx_t *ctx, link_t *L, bool weights)
     if (!L->m_off) return cki_nomem(ctx);
     L->m_off[0] = 0;
     int64_t *deg = L->m_off + 1;
-    CKI_SIM_OMP(omp parallel for num_threads(threads) schedule(static, 1024))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(static, 1024))
     for (int64_t u = 0; u < (int64_t)n; u++) {
         int64_t i = g->out_off[u], ie = g->out_off[u + 1], j = g->in_off[u], je = g->in_off[u + 1], d = 0;
         while (i < ie && j < je) {
@@ -400,7 +400,7 @@ static ck_status_t build_all(ck_ctx_t *ctx, link_t *L, bool weights)
     uint32_t *adj = L->m_adj;
     double *w = L->m_w;
     const int64_t *off = L->m_off;
-    CKI_SIM_OMP(omp parallel for num_threads(threads) schedule(static, 1024))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(static, 1024))
     for (int64_t u = 0; u < (int64_t)n; u++) {
         int64_t i = g->out_off[u], ie = g->out_off[u + 1], j = g->in_off[u], je = g->in_off[u + 1], k = off[u];
         while (i < ie || j < je) {
@@ -441,7 +441,7 @@ static ck_status_t build_unit_weights(ck_ctx_t *ctx, link_t *L, const double *w,
     double *nw = L->own_nw, *ntw = L->own_ntw;
     const int64_t *off = L->off, *toff = L->toff;
     const uint32_t *tadj = L->tadj;
-    CKI_SIM_OMP(omp parallel for num_threads(threads) schedule(static, 1024))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(static, 1024))
     for (int64_t x = 0; x < (int64_t)n; x++) {
         double m = 0, s = 0;
         for (int64_t e = off[x]; e < off[x + 1]; e++) m = w[e] > m ? w[e] : m;
@@ -451,7 +451,7 @@ static ck_status_t build_unit_weights(ck_ctx_t *ctx, link_t *L, const double *w,
         sq[x] = sqrt(s);
         for (int64_t e = off[x]; e < off[x + 1]; e++) nw[e] = m > 0 ? (w[e] / m) / sq[x] : 0.0;
     }
-    CKI_SIM_OMP(omp parallel for num_threads(threads) schedule(static, 1024))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(static, 1024))
     for (int64_t z = 0; z < (int64_t)n; z++)
         for (int64_t e = toff[z]; e < toff[z + 1]; e++) {
             uint32_t x = tadj[e];
@@ -716,7 +716,7 @@ static ck_status_t link_pairs(ck_ctx_t *ctx, double *scores, int64_t *counts, ck
     for (ck_idx_t b = 0; b < n_pairs && !status; b += block) {
         ck_idx_t e = b + block < n_pairs ? b + block : n_pairs;
         int64_t bc = 0;
-        CKI_SIM_OMP(omp parallel for num_threads(threads) schedule(dynamic, 256) reduction(+ : bc))
+        CKI_OMP(omp parallel for num_threads(threads) schedule(dynamic, 256) reduction(+ : bc))
         for (ck_idx_t i = b; i < e; i++) {
             int64_t c;
             double acc;

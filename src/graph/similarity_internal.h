@@ -8,12 +8,6 @@
 
 #include "graph_internal.h"
 
-#ifdef _OPENMP
-#define CKI_SIM_OMP(x) _Pragma(#x)
-#else
-#define CKI_SIM_OMP(x)
-#endif
-
 /* One ranked pair. */
 typedef struct cki_sim_entry {
     double s;

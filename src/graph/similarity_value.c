@@ -171,7 +171,7 @@ static ck_status_t vprep_init(ck_ctx_t *ctx, vprep_t *P, const double *values, c
         if (!P->sorted) return cki_nomem(ctx);
         memcpy(P->sorted, values, N * sizeof *P->sorted);
         double *s = P->sorted;
-        CKI_SIM_OMP(omp parallel for num_threads(threads) schedule(dynamic, 64))
+        CKI_OMP(omp parallel for num_threads(threads) schedule(dynamic, 64))
         for (ck_idx_t i = 0; i < n; i++)
             if (offsets[i + 1] - offsets[i] > 1) qsort(s + offsets[i], (size_t)(offsets[i + 1] - offsets[i]), sizeof *s, dcmp);
         return CK_OK;
@@ -184,7 +184,7 @@ static ck_status_t vprep_init(ck_ctx_t *ctx, vprep_t *P, const double *values, c
     if (!P->p) return cki_nomem(ctx);
     const double *e = P->edges;
     double *p = P->p;
-    CKI_SIM_OMP(omp parallel for num_threads(threads) schedule(dynamic, 64))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(dynamic, 64))
     for (ck_idx_t i = 0; i < n; i++) {
         double *row = p + (size_t)i * nb, total = 0;
         for (ck_idx_t k = offsets[i]; k < offsets[i + 1]; k++) {
@@ -286,7 +286,7 @@ static ck_status_t entries_result(ck_ctx_t *ctx, ck_pair_scores_t **result, cons
     ck_pair_scores_t *r = *result;
     int threads = cki_threads(ctx);
     (void)threads; /* only OpenMP pragmas use it */
-    CKI_SIM_OMP(omp parallel for num_threads(threads) schedule(dynamic, 256))
+    CKI_OMP(omp parallel for num_threads(threads) schedule(dynamic, 256))
     for (int64_t i = 0; i < (int64_t)count; i++) {
         r->u[i] = e[i].u;
         r->v[i] = e[i].v;
@@ -355,7 +355,7 @@ ck_status_t ck_value_similarity_target(ck_ctx_t *ctx, ck_pair_scores_t **result,
     if (!vempty(&P, t)) {
         int threads = cki_threads(ctx);
         (void)threads; /* only OpenMP pragmas use it */
-        CKI_SIM_OMP(omp parallel for num_threads(threads) schedule(dynamic, 64))
+        CKI_OMP(omp parallel for num_threads(threads) schedule(dynamic, 64))
         for (int64_t v = 0; v < n; v++) {
             double d;
             e[v].u = t;
@@ -394,7 +394,7 @@ ck_status_t ck_value_similarity_pairs(ck_ctx_t *ctx, double *similarity, double 
     const ck_idx_t block = 1 << 14;
     for (ck_idx_t b = 0; b < n_pairs && !status; b += block) {
         ck_idx_t end = b + block < n_pairs ? b + block : n_pairs;
-        CKI_SIM_OMP(omp parallel for num_threads(threads) schedule(dynamic, 64))
+        CKI_OMP(omp parallel for num_threads(threads) schedule(dynamic, 64))
         for (ck_idx_t i = b; i < end; i++) vpair(&P, (uint32_t)u[i], (uint32_t)v[i], &similarity[i], &distance[i]);
         status = cki_poll(ctx, (double)end / (double)n_pairs);
     }
