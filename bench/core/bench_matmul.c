@@ -16,25 +16,12 @@
 #include <cblas.h>
 #include <ckernels.h>
 
-#define MAX_LIST 32
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench_util.h"
 
 /* Uniform in [0.5, 1.5) from splitmix64: deterministic, positive (see the header comment). */
 static void fill(double *x, int64_t count, uint64_t seed)
 {
-    for (int64_t i = 0; i < count; i++) {
-        uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        z ^= z >> 31;
-        x[i] = 0.5 + (double)(z >> 11) / 9007199254740992.0;
-    }
+    for (int64_t i = 0; i < count; i++) x[i] = 0.5 + (double)(bench_splitmix64(&seed) >> 11) / 9007199254740992.0;
 }
 
 typedef int (*product_fn)(ck_ctx_t *ctx, double *c, const double *a, const double *b, int64_t n);
@@ -64,9 +51,9 @@ static double best_time(product_fn fn, ck_ctx_t *ctx, double *c, const double *a
     double best = INFINITY, spent = 0;
     if (fn(ctx, c, a, b, n) != 0) return -1;
     for (int rep = 0; rep < 1000 && (rep < 2 || spent < budget); rep++) {
-        double t0 = now_s();
+        double t0 = bench_now();
         if (fn(ctx, c, a, b, n) != 0) return -1;
-        double dt = now_s() - t0;
+        double dt = bench_now() - t0;
         spent += dt;
         if (dt < best) best = dt;
         if (dt > budget) break; /* one run already took the whole budget (large N) */
@@ -74,42 +61,14 @@ static double best_time(product_fn fn, ck_ctx_t *ctx, double *c, const double *a
     return best;
 }
 
-static int parse_list(const char *s, int64_t *out, int *count)
-{
-    char *end;
-    *count = 0;
-    while (*s && *count < MAX_LIST) {
-        long long v = strtoll(s, &end, 10);
-        if (end == s || v <= 0) return -1;
-        out[(*count)++] = v;
-        s = (*end == ',') ? end + 1 : end;
-        if (*end && *end != ',') return -1;
-    }
-    return *count > 0 ? 0 : -1;
-}
-
 int main(int argc, char **argv)
 {
-    int64_t sizes[MAX_LIST] = {256, 512, 1024, 2048}, threads[MAX_LIST] = {1, 2};
-    int n_sizes = 4, n_threads = 2, failed = 0, sizes_given = 0;
+    int64_t sizes[BENCH_MAX_LIST] = {256, 512, 1024, 2048}, threads[BENCH_MAX_LIST] = {1, 2};
+    int n_sizes = 4, n_threads = 2, failed = 0;
     double budget = 0.5;
     ck_ctx_t *ctx = NULL;
 
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-t") == 0 && i + 1 < argc) {
-            if (parse_list(argv[++i], threads, &n_threads) != 0) goto usage;
-        } else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
-            budget = atof(argv[++i]);
-        } else if (argv[i][0] >= '0' && argv[i][0] <= '9') {
-            if (!sizes_given) n_sizes = 0; /* explicit sizes replace the defaults */
-            sizes_given = 1;
-            int64_t v = strtoll(argv[i], NULL, 10);
-            if (v <= 0 || n_sizes >= MAX_LIST) goto usage;
-            sizes[n_sizes++] = v;
-        } else {
-            goto usage;
-        }
-    }
+    if (bench_parse_args(argc, argv, sizes, &n_sizes, threads, &n_threads, &budget) != 0) goto usage;
 
     if (ck_ctx_create(&ctx, NULL) != CK_OK) return 1;
     printf("# ck_matmul vs OpenBLAS cblas_dgemm (%s), C = A*B, N x N doubles, best of >= %.2f s\n",

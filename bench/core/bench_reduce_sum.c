@@ -14,22 +14,12 @@
 
 #include <ckernels.h>
 
-#define MAX_LIST 32
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench_util.h"
 
 static void fill(double *x, int64_t n, uint64_t seed)
 {
     for (int64_t i = 0; i < n; i++) {
-        uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        z ^= z >> 31;
+        uint64_t z = bench_splitmix64(&seed);
         double mant = (double)(z >> 11) / 9007199254740992.0 - 0.25; /* mostly positive */
         x[i] = ldexp(mant, (int)(z % 40) - 20);
     }
@@ -98,51 +88,23 @@ static double best_time(enum method m, ck_ctx_t *ctx, const double *x, int64_t n
     double best = INFINITY, spent = 0;
     if (run(m, ctx, x, n, result) != 0) return -1;
     for (int rep = 0; rep < 100000 && (rep < 3 || spent < budget); rep++) {
-        double t0 = now_s();
+        double t0 = bench_now();
         if (run(m, ctx, x, n, result) != 0) return -1;
-        double dt = now_s() - t0;
+        double dt = bench_now() - t0;
         spent += dt;
         if (dt < best) best = dt;
     }
     return best;
 }
 
-static int parse_list(const char *s, int64_t *out, int *count)
-{
-    char *end;
-    *count = 0;
-    while (*s && *count < MAX_LIST) {
-        long long v = strtoll(s, &end, 10);
-        if (end == s || v <= 0) return -1;
-        out[(*count)++] = v;
-        if (*end && *end != ',') return -1;
-        s = (*end == ',') ? end + 1 : end;
-    }
-    return *count > 0 ? 0 : -1;
-}
-
 int main(int argc, char **argv)
 {
-    int64_t sizes[MAX_LIST] = {10000, 1000000, 10000000, 50000000}, threads[MAX_LIST] = {1, 2};
-    int n_sizes = 4, n_threads = 2, sizes_given = 0, failed = 0;
+    int64_t sizes[BENCH_MAX_LIST] = {10000, 1000000, 10000000, 50000000}, threads[BENCH_MAX_LIST] = {1, 2};
+    int n_sizes = 4, n_threads = 2, failed = 0;
     double budget = 0.3;
     ck_ctx_t *ctx = NULL;
 
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-t") == 0 && i + 1 < argc) {
-            if (parse_list(argv[++i], threads, &n_threads) != 0) goto usage;
-        } else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
-            budget = atof(argv[++i]);
-        } else if (argv[i][0] >= '0' && argv[i][0] <= '9') {
-            if (!sizes_given) n_sizes = 0; /* explicit sizes replace the defaults */
-            sizes_given = 1;
-            double v = atof(argv[i]); /* accepts 1e7 */
-            if (!(v >= 1) || n_sizes >= MAX_LIST) goto usage;
-            sizes[n_sizes++] = (int64_t)v;
-        } else {
-            goto usage;
-        }
-    }
+    if (bench_parse_args(argc, argv, sizes, &n_sizes, threads, &n_threads, &budget) != 0) goto usage;
 
     if (ck_ctx_create(&ctx, NULL) != CK_OK) return 1;
     printf("# ck_reduce_sum (threads as listed) vs naive and Kahan loops (always 1 thread), best of\n"
