@@ -83,6 +83,13 @@ CK_API const ck_license_t *ck_ctx_license(const ck_ctx_t *ctx);
 /* Which backend ran the last kernel call on this context (CK_BACKEND_CPU or CK_BACKEND_CUDA). */
 CK_API ck_backend_t ck_ctx_last_backend(const ck_ctx_t *ctx);
 
+/* Refuse any single allocation larger than `bytes` (0 = no limit, the default): the call then fails
+ * with CK_E_NOMEM and a message naming the size. Services that run untrusted JSON set it, so that
+ * an input such as a 4 x 0 by 0 x 10^11 matrix product fails at once instead of asking the system
+ * for terabytes (or, with overcommit, being killed while it zeroes them). */
+CK_API void ck_ctx_set_alloc_limit(ck_ctx_t *ctx, size_t bytes);
+CK_API size_t ck_ctx_alloc_limit(const ck_ctx_t *ctx);
+
 /* Memory owned by the caller but allocated by the library through this context's allocator
  * (e.g. the output text of ck_execute_json) is released with ck_ctx_free. NULL is a no-op. */
 CK_API void *ck_ctx_malloc(ck_ctx_t *ctx, size_t size);

@@ -54,6 +54,7 @@ ck_status_t ck_ctx_error_status(const ck_ctx_t *ctx) { return ctx ? ctx->err_sta
 void ck_ctx_clear_error(ck_ctx_t *ctx)
 {
     if (!ctx) return;
+    ctx->alloc_refused = 0;
     ctx->err_status = CK_OK;
     ctx->err_field[0] = '\0';
     ctx->err_msg[0] = '\0';
@@ -135,8 +136,19 @@ void ck_ctx_free(ck_ctx_t *ctx, void *ptr) { if (ctx) cki_free(ctx, ptr); }
 
 /* ---------------------------------------------------------------- internal */
 
+void ck_ctx_set_alloc_limit(ck_ctx_t *ctx, size_t bytes) { if (ctx) ctx->alloc_limit = bytes; }
+size_t ck_ctx_alloc_limit(const ck_ctx_t *ctx) { return ctx ? ctx->alloc_limit : 0; }
+
+static bool over_limit(ck_ctx_t *ctx, size_t size)
+{
+    if (!ctx->alloc_limit || size <= ctx->alloc_limit) return false;
+    ctx->alloc_refused = size;
+    return true;
+}
+
 void *cki_malloc(ck_ctx_t *ctx, size_t size)
 {
+    if (over_limit(ctx, size)) return NULL;
     return ctx->alloc.malloc_fn(size ? size : 1, ctx->alloc.user);
 }
 
@@ -155,6 +167,7 @@ void *cki_calloc(ck_ctx_t *ctx, size_t n, size_t size)
 
 void *cki_realloc(ck_ctx_t *ctx, void *ptr, size_t size)
 {
+    if (over_limit(ctx, size)) return NULL;
     return ctx->alloc.realloc_fn(ptr, size ? size : 1, ctx->alloc.user);
 }
 
@@ -192,7 +205,15 @@ ck_status_t cki_error(ck_ctx_t *ctx, ck_status_t status, const char *field, cons
     return status;
 }
 
-ck_status_t cki_nomem(ck_ctx_t *ctx) { return cki_error(ctx, CK_E_NOMEM, NULL, "out of memory"); }
+ck_status_t cki_nomem(ck_ctx_t *ctx)
+{
+    size_t refused = ctx->alloc_refused;
+    ctx->alloc_refused = 0;
+    if (refused)
+        return cki_error(ctx, CK_E_NOMEM, NULL, "out of memory: an allocation of %zu bytes exceeds the context's limit of %zu",
+                         refused, ctx->alloc_limit);
+    return cki_error(ctx, CK_E_NOMEM, NULL, "out of memory");
+}
 
 int64_t cki_now_ns(void)
 {

@@ -17,6 +17,8 @@
 
 struct ck_ctx {
     ck_allocator_t alloc;
+    size_t alloc_limit;         /* largest single allocation allowed; 0 = no limit */
+    size_t alloc_refused;       /* size of the last allocation refused by alloc_limit, for the message */
     int threads;
     ck_backend_t backend;
     ck_backend_t last_backend;  /* set by kernels: which backend ran */
@@ -78,6 +80,13 @@ ck_status_t cki_license_copy(ck_ctx_t *ctx, const ck_license_t *src, ck_license_
     do {                                  \
         status = (expr);                  \
         if (CK_IS_ERROR(status)) goto cleanup; \
+    } while (0)
+
+/* Return the status of `expr` at once when it is an error (for functions without cleanup). */
+#define CK_TRY_RET(expr)                        \
+    do {                                        \
+        ck_status_t try_ret_ = (expr);          \
+        if (CK_IS_ERROR(try_ret_)) return try_ret_; \
     } while (0)
 
 #define CKI_UNUSED(x) ((void)(x))

@@ -145,6 +145,40 @@ Test(ctx, calloc_rejects_size_overflow)
     ck_ctx_destroy(&ctx);
 }
 
+Test(ctx, alloc_limit_refuses_large_allocations_with_a_clear_message)
+{
+    ck_ctx_t *ctx = NULL;
+    cr_assert_eq(ck_ctx_create(&ctx, NULL), CK_OK);
+    cr_assert_eq(ck_ctx_alloc_limit(ctx), 0);
+    ck_ctx_set_alloc_limit(ctx, 1000);
+    cr_assert_eq(ck_ctx_alloc_limit(ctx), 1000);
+    void *p = cki_malloc(ctx, 1000);
+    cr_assert_not_null(p);
+    cr_assert_null(cki_realloc(ctx, p, 1001)); /* refused: p stays valid */
+    cki_free(ctx, p);
+    cr_assert_null(cki_mallocarray(ctx, 126, 8));
+    cr_assert_eq(cki_nomem(ctx), CK_E_NOMEM);
+    cr_assert_str_eq(ck_ctx_error(ctx), "out of memory: an allocation of 1008 bytes exceeds the context's limit of 1000");
+    cr_assert_eq(cki_nomem(ctx), CK_E_NOMEM); /* the size is reported once */
+    cr_assert_str_eq(ck_ctx_error(ctx), "out of memory");
+
+    /* Found by fuzzing: (4 x 0) @ (0 x 64444444444) is valid input whose output needs ~2 TB. */
+    ck_registry_t *reg = NULL;
+    cr_assert_eq(ck_registry_create(&reg, ctx), CK_OK);
+    cr_assert_eq(ck_registry_register_all(ctx, reg), CK_OK);
+    ck_ctx_set_alloc_limit(ctx, (size_t)1 << 30);
+    static const char in[] = "{\"a\": {\"n_rows\": 4, \"n_cols\": 0, \"data\": []},"
+                             " \"b\": {\"n_rows\": 0, \"n_cols\": 64444444444, \"data\": []}}";
+    char *out = NULL;
+    cr_assert_eq(ck_execute_json(ctx, reg, "core/matmul", in, sizeof in - 1, &out), CK_E_NOMEM);
+    cr_assert_null(out);
+    cr_assert_str_eq(ck_ctx_error(ctx),
+                     "out of memory: an allocation of 2062222222208 bytes exceeds the context's limit of 1073741824");
+    ck_ctx_set_alloc_limit(ctx, 0);
+    ck_registry_destroy(&reg);
+    ck_ctx_destroy(&ctx);
+}
+
 typedef struct progress_log { int calls; double last; char kernel[64]; } progress_log_t;
 static void on_progress(void *user, const char *kernel, double fraction)
 {
