@@ -13,6 +13,8 @@
 #include "ckernels/rng.h"
 #include "ckernels/k2k.h"
 #include "ckernels/ring.h"
+#include "ckernels/actor.h"
+#include "ckernels/orderbook.h"
 #include "ckernels/core_kernels.h"
 #include "ckernels/graph.h"
 

@@ -35,7 +35,8 @@ extern "C" {
     X(CK_E_STATE,             -13,  "invalid_state",  "invalid state for this call",             409, false)    \
     X(CK_E_SIGNATURE,         -14,  "bad_signature",  "signature verification failed",           403, false)    \
     X(CK_E_INTERNAL,          -15,  "internal",       "internal error",                          500, false)    \
-    X(CK_E_DIVERGED,          -16,  "diverged",       "the iteration diverged",                  422, false)
+    X(CK_E_DIVERGED,          -16,  "diverged",       "the iteration diverged",                  422, false)    \
+    X(CK_E_TIMEOUT,           -17,  "timeout",        "timed out waiting",                       504, true)
 
 typedef enum ck_status {
 #define CK_STATUS_ENUM_(code, value, name, msg, http, retry) code = value,

@@ -167,11 +167,11 @@ static ck_status_t validate(ck_ctx_t *ctx, const ck_kernel_t *k, json_t *input, 
     return CK_OK;
 }
 
-/* Parse `text` into an object; malformed JSON reports line and column. */
-static ck_status_t parse_input(ck_ctx_t *ctx, const char *text, size_t len, json_t **out)
+/* Parse `text` (any JSON value); malformed JSON reports line and column under `field`. */
+ck_status_t cki_json_parse(ck_ctx_t *ctx, const char *field, const char *text, size_t len, json_t **out)
 {
     *out = NULL;
-    if (!text) return cki_invalid(ctx, "", "input is NULL");
+    if (!text) return cki_invalid(ctx, field, "input is NULL");
     if (len == (size_t)-1) len = strlen(text);
     json_error_t err = {0}; /* jansson leaves the error code unset when its lexer cannot start */
     const size_t flags = JSON_REJECT_DUPLICATES | JSON_DECODE_ANY;
@@ -187,10 +187,15 @@ static ck_status_t parse_input(ck_ctx_t *ctx, const char *text, size_t len, json
         /* A failed allocation shows as its error code or, when the lexer could not even start,
          * as an empty message. */
         if (json_error_code(&err) == json_error_out_of_memory || err.text[0] == '\0') return cki_nomem(ctx);
-        return cki_invalid(ctx, "", "malformed JSON at line %d, column %d: %s", err.line, err.column, err.text);
+        return cki_invalid(ctx, field, "malformed JSON at line %d, column %d: %s", err.line, err.column, err.text);
     }
     *out = v;
     return CK_OK;
+}
+
+static ck_status_t parse_input(ck_ctx_t *ctx, const char *text, size_t len, json_t **out)
+{
+    return cki_json_parse(ctx, "", text, len, out);
 }
 
 static ck_status_t lookup(ck_ctx_t *ctx, const ck_registry_t *reg, const char *id, const ck_kernel_t **out)

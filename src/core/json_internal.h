@@ -42,6 +42,10 @@ json_t *cki_json_matrix_new(const double *data, ck_idx_t n_rows, ck_idx_t n_cols
 /* json_object_set_new with the allocation check: takes ownership of `value` (also when NULL),
  * returns CK_E_NOMEM (message set) on failure. */
 ck_status_t cki_json_set(ck_ctx_t *ctx, json_t *obj, const char *key, json_t *value);
+/* Parse JSON text (any value; len (size_t)-1 = NUL-terminated), telling jansson's failed
+ * allocations (CK_E_NOMEM) from syntax errors (CK_E_INVALID_INPUT under `field`, with line and
+ * column). */
+ck_status_t cki_json_parse(ck_ctx_t *ctx, const char *field, const char *text, size_t len, json_t **out);
 
 /* Append a formatted message to meta.warnings. Returns CK_E_NOMEM (message set) on failure. */
 ck_status_t cki_run_warn(ck_ctx_t *ctx, ck_run_info_t *info, const char *fmt, ...) CKI_PRINTF(3, 4);

@@ -1,4 +1,4 @@
-/* ckernels — the command-line tool: list, info, run, example, license, version.
+/* ckernels — the command-line tool: list, info, run, example, actor, license, version.
  * Exit codes: 0 ok, 2 usage, 3 invalid input, 4 license, 1 other. Errors go to stderr and name
  * the input field. */
 #include <errno.h>
@@ -26,6 +26,10 @@ static const char usage_text[] =
     "                           --edges loads the input's graph from a TSV/CSV edge list or a\n"
     "                           Matrix Market file (.mtx); JSON on stdout\n"
     "  example ID               print a valid example input for a kernel\n"
+    "  actor ID [--input FILE|-] [--config FILE|JSON] [--idle busy_poll|spin_then_park|blocking]\n"
+    "                           launch a ring kernel as an actor, send it one JSON message per\n"
+    "                           input line ({\"type\": \"...\", ...fields}) and print every\n"
+    "                           message it sends back as one JSON line, in order\n"
     "  license show|verify|keygen|sign ...\n"
     "                           inspect, verify, and (vendor) create licenses\n"
     "  version                  library version and build features\n"
@@ -208,10 +212,11 @@ static int print_json(json_t *v)
 
 /* ---------------------------------------------------------------- options */
 
-enum { OPT_LICENSE = 1000, OPT_PUBKEY, OPT_JSON, OPT_PRETTY, OPT_EDGES, OPT_DIRECTED };
+enum { OPT_LICENSE = 1000, OPT_PUBKEY, OPT_JSON, OPT_PRETTY, OPT_EDGES, OPT_DIRECTED, OPT_CONFIG, OPT_IDLE };
 
 typedef struct options {
     const char *license, *pubkey, *input, *output, *domain, *mode, *search, *backend, *threads, *seed, *edges;
+    const char *config, *idle;
     bool json, pretty, directed;
     const char *positional[4];
     int n_positional;
@@ -227,6 +232,7 @@ static int parse_options(int argc, char **argv, options_t *o)
         {"threads", required_argument, NULL, 't'},         {"seed", required_argument, NULL, 'S'},
         {"json", no_argument, NULL, OPT_JSON},             {"pretty", no_argument, NULL, OPT_PRETTY},
         {"edges", required_argument, NULL, OPT_EDGES},     {"directed", no_argument, NULL, OPT_DIRECTED},
+        {"config", required_argument, NULL, OPT_CONFIG},   {"idle", required_argument, NULL, OPT_IDLE},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     optind = 0; /* 0 = full reinitialisation (glibc) */
@@ -248,6 +254,8 @@ static int parse_options(int argc, char **argv, options_t *o)
         case OPT_PRETTY: o->pretty = true; break;
         case OPT_EDGES: o->edges = optarg; break;
         case OPT_DIRECTED: o->directed = true; break;
+        case OPT_CONFIG: o->config = optarg; break;
+        case OPT_IDLE: o->idle = optarg; break;
         case ':': return usage_error("option %s needs a value", argv[optind - 1]);
         default: return usage_error("unknown option %s", argv[optind - 1]);
         }
@@ -490,6 +498,90 @@ done:
     return rc;
 }
 
+/* `ckernels actor ID`: one request per input line, every message the actor sends back as a line.
+ * A line the actor's class cannot read is answered with an {"type": "error", "line": N, ...}
+ * line and the run goes on (exit code 3 at the end). */
+#define ACTOR_TIMEOUT_NS ((int64_t)60 * 1000000000)
+
+static int cmd_actor(const options_t *o)
+{
+    int rc = need_positional(o, 1, "kernel id");
+    if (rc) return rc;
+    session_t s = {0};
+    ck_runtime_t *rt = NULL;
+    ck_actor_t *actor = NULL;
+    char *config = NULL, *line = NULL;
+    size_t cap = 0;
+    FILE *in = NULL;
+    int bad_lines = 0;
+    ck_idle_policy_t idle = CK_IDLE_SPIN_THEN_PARK;
+    if (o->idle && ck_idle_policy_parse(o->idle, &idle) != CK_OK)
+        return usage_error("--idle must be busy_poll, spin_then_park or blocking, got '%s'", o->idle);
+    if ((rc = session_open(&s, o->license, o->pubkey))) goto done;
+    const ck_kernel_t *k = find_kernel(&s, o->positional[0], &rc);
+    if (!k) goto done;
+    if (o->config) {
+        size_t n;
+        config = o->config[0] == '{' ? strdup(o->config) : ckcli_read_file(o->config, &n);
+        if (!config) {
+            fprintf(stderr, "ckernels: cannot read --config '%s': %s\n", o->config, strerror(errno));
+            rc = CKCLI_EXIT_INPUT;
+            goto done;
+        }
+    }
+    ck_status_t st = ck_runtime_create(&rt, s.ctx, s.reg, &(ck_runtime_options_t){.slot_size = 4096});
+    if (!st) st = ck_runtime_launch(rt, k->meta.id, NULL, &(ck_actor_options_t){.idle = idle, .config_json = config}, &actor);
+    if (!st) st = ck_actor_activate(actor);
+    if (st) {
+        fprintf(stderr, "ckernels: %s: %s: %s\n", k->meta.id, ck_status_name(st), ck_ctx_error(s.ctx));
+        rc = ckcli_exit_code(st);
+        goto done;
+    }
+    in = (!o->input || !strcmp(o->input, "-")) ? stdin : fopen(o->input, "r");
+    if (!in) {
+        fprintf(stderr, "ckernels: cannot read input '%s': %s\n", o->input, strerror(errno));
+        rc = CKCLI_EXIT_INPUT;
+        goto done;
+    }
+    ssize_t n;
+    for (long lineno = 1; (n = getline(&line, &cap, in)) != -1; lineno++) {
+        size_t len = (size_t)n;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ')) len--;
+        size_t start = 0;
+        while (start < len && (line[start] == ' ' || line[start] == '\t')) start++;
+        if (start == len) continue; /* blank line */
+        char *out = NULL;
+        st = ck_actor_request_json(actor, line + start, len - start, &out, ACTOR_TIMEOUT_NS);
+        if (st == CK_E_INVALID_INPUT) {
+            json_t *e = json_pack("{s:s, s:i, s:s, s:s}", "type", "error", "line", (json_int_t)lineno, "status",
+                                  ck_status_name(st), "message", ck_ctx_error(s.ctx));
+            char *text = e ? json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+            if (text) puts(text);
+            free(text);
+            json_decref(e);
+            fprintf(stderr, "ckernels: line %ld: %s\n", lineno, ck_ctx_error(s.ctx));
+            bad_lines++;
+            continue;
+        }
+        if (CK_IS_ERROR(st)) {
+            fprintf(stderr, "ckernels: %s: line %ld: %s: %s\n", k->meta.id, lineno, ck_status_name(st), ck_ctx_error(s.ctx));
+            rc = ckcli_exit_code(st);
+            goto done;
+        }
+        fputs(out, stdout);
+        fflush(stdout);
+        ck_ctx_free(s.ctx, out);
+    }
+    if (bad_lines) rc = CKCLI_EXIT_INPUT;
+done:
+    if (in && in != stdin) fclose(in);
+    free(line);
+    free(config);
+    ck_runtime_destroy(&rt);
+    session_close(&s);
+    return rc;
+}
+
 static int cmd_version(void)
 {
     printf("ckernels %s\n", ck_version());
@@ -520,5 +612,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "info")) return cmd_info(&o);
     if (!strcmp(cmd, "run")) return cmd_run(&o);
     if (!strcmp(cmd, "example")) return cmd_example(&o);
+    if (!strcmp(cmd, "actor")) return cmd_actor(&o);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -157,11 +157,13 @@ static const ck_kernel_t core_kernels[] = {
     },
 };
 
+extern const ck_kernel_t cki_echo_kernel; /* kernels/echo.c: the ring kernel core/echo */
+
 ck_status_t ck_core_register(ck_ctx_t *ctx, ck_registry_t *reg)
 {
     for (size_t i = 0; i < N_(core_kernels); i++) {
         ck_status_t status = ck_registry_register(ctx, reg, &core_kernels[i]);
         if (CK_IS_ERROR(status)) return status;
     }
-    return CK_OK;
+    return ck_registry_register(ctx, reg, &cki_echo_kernel);
 }
