@@ -33,6 +33,10 @@ step "Fan-in hubs in the payment network (mule-account pattern)" \
      "echo '{\"top_k\": 3, \"min_score\": 0.8}' | ckernels run graph/star-topology --edges examples/data/payments.tsv --directed --input -"
 echo '{"top_k": 3, "min_score": 0.8}' | "$ck" run graph/star-topology --edges "$data/payments.tsv" --directed --input -
 
+step "Ring mode: an order-matching engine as a persistent actor, fed one order per line (spec/orderbook.md's worked session: sweeps, FOK kill, post-only reject, self-trade prevention, a stop cascade)" \
+     "ckernels actor orderbook/matching --input examples/data/orders.jsonl"
+"$ck" actor orderbook/matching --input "$data/orders.jsonl"
+
 step "Bad input is rejected with the field path" "ckernels run core/matmul  (b has the wrong shape)"
 echo '{"a": [[1, 2], [3, 4]], "b": [[1, 2, 3]]}' | "$ck" run core/matmul || echo "(exit code $?)"
 
