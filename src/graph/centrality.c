@@ -852,7 +852,7 @@ static const ck_param_t closeness_outputs[] = {
 static const ck_kernel_t centrality_kernels[] = {
     {
         .meta = {.id = "graph/degree-centrality",
-                 .modes = CK_MODE_BATCH,
+                 .modes = CK_MODE_BATCH | CK_MODE_RING,
                  .domain = CK_DOMAIN_GRAPH,
                  .description = "Degree centrality: total, in or out degree (or strength), normalized by n-1",
                  .expected_throughput = 500000000,

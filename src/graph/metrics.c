@@ -486,7 +486,7 @@ static const ck_kernel_t metrics_kernels[] = {
         .run_json = clustering_json,
     },
     {
-        .meta = {.id = "graph/connected-components", .modes = CK_MODE_BATCH, .domain = CK_DOMAIN_GRAPH,
+        .meta = {.id = "graph/connected-components", .modes = CK_MODE_BATCH | CK_MODE_RING, .domain = CK_DOMAIN_GRAPH,
                  .description = "Connected components (weak: parallel union-find; strong: iterative Tarjan) "
                                 "with canonical labels",
                  .expected_throughput = 200000000, .target_latency_us = 100.0, .version = 1},

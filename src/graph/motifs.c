@@ -283,7 +283,7 @@ cleanup:
 static const ck_kernel_t motifs_kernels[] = {
     {
         .meta = {.id = "graph/triangle-counting",
-                 .modes = CK_MODE_BATCH,
+                 .modes = CK_MODE_BATCH | CK_MODE_RING,
                  .domain = CK_DOMAIN_GRAPH,
                  .description = "Triangles per node, total and transitivity on the undirected skeleton (forward "
                                 "algorithm on the degree orientation, O(m^1.5), OpenMP)",

@@ -224,7 +224,7 @@ static const ck_param_t katz_outputs[] = {
 static const ck_kernel_t spectral_kernels[] = {
     {
         .meta = {.id = "graph/pagerank",
-                 .modes = CK_MODE_BATCH | CK_MODE_ITERATIVE,
+                 .modes = CK_MODE_BATCH | CK_MODE_ITERATIVE | CK_MODE_RING,
                  .domain = CK_DOMAIN_GRAPH,
                  .description = "PageRank (networkx definition): power iteration with in-edge pull SpMV, dangling "
                                 "redistribution, personalization; OpenMP, thread-count invariant",

@@ -463,7 +463,7 @@ cleanup:
 static const ck_kernel_t topology_kernels[] = {
     {
         .meta = {.id = "graph/degree-ratio",
-                 .modes = CK_MODE_BATCH,
+                 .modes = CK_MODE_BATCH | CK_MODE_RING,
                  .domain = CK_DOMAIN_GRAPH,
                  .description = "Flow direction roles of a directed graph: in/out share, pass-through, source/sink/balanced",
                  .expected_throughput = 200000000,

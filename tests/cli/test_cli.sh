@@ -33,13 +33,13 @@ expect 0 "list" -- "$ck" list
 has "$tmp/out" "core/matmul" "list"
 has "$tmp/out" "graph/pagerank" "list"
 expect 0 "list --domain core" -- "$ck" list --domain core
-has "$tmp/out" "3 kernels" "list core"
+has "$tmp/out" "4 kernels" "list core"
 expect 0 "list --domain graph" -- "$ck" list --domain graph
 has "$tmp/out" "28 kernels" "list graph"
 expect 0 "list --domain risk" -- "$ck" list --domain risk
 has "$tmp/out" "0 kernels" "list risk"
 expect 0 "list --mode ring" -- "$ck" list --mode ring
-has "$tmp/out" "0 kernels" "list ring"
+has "$tmp/out" "7 kernels" "list ring"
 expect 0 "list --search" -- "$ck" list --search MATRIX
 has "$tmp/out" "1 kernel" "search"
 expect 2 "list bad domain" -- "$ck" list --domain nope
@@ -65,6 +65,40 @@ for id in $ids; do
     if "$ck" run "$id" <"$tmp/ex" >"$tmp/out" 2>"$tmp/err"; then ok; else bad "run $id on its example: $(cat "$tmp/err")"; fi
     has "$tmp/out" "\"kernel\":\"$id\"" "run $id meta"
 done
+
+# ---- actor: one JSON message per line in, every message back as a line (hand-checked values)
+printf '%s\n' '{"type": "echo", "text": "hello"}' '' '{"type": "echo", "hex": "00ff"}' >"$tmp/echo.jsonl"
+expect 0 "actor echo" -- "$ck" actor core/echo --input "$tmp/echo.jsonl"
+if [ "$(cat "$tmp/out")" = '{"type":"echo_reply","text":"hello"}
+{"type":"echo_reply","hex":"00ff"}' ]; then ok; else bad "actor echo output: $(cat "$tmp/out")"; fi
+for idle in busy_poll spin_then_park blocking; do
+    expect 0 "actor echo --idle $idle" -- "$ck" actor core/echo --idle "$idle" --input "$tmp/echo.jsonl"
+    has "$tmp/out" '"hex":"00ff"' "actor echo --idle $idle"
+done
+expect 2 "actor bad idle" -- "$ck" actor core/echo --idle sometimes
+expect 2 "actor missing id" -- "$ck" actor
+expect 1 "actor batch-only kernel" -- "$ck" actor core/matmul
+has "$tmp/err" "has no ring mode" "actor batch-only kernel"
+expect 3 "actor bad config" -- "$ck" actor core/echo --config '{"x": 1}'
+has "$tmp/err" "config.x: unknown field" "actor bad config"
+# A sell of 10 @ 101, then a buy of 4 @ 101: one trade 4 @ 101 (before the buyer's report), 6 left.
+printf '%s\n' '{"type":"submit_order","order":{"order_id":1,"symbol_id":1,"side":"sell","price":101,"quantity":10,"trader_id":1}}' \
+    '{"type":"submit_order","order":{"order_id":2,"symbol_id":1,"side":"buy","price":101,"quantity":4,"trader_id":2}}' \
+    '{"type":"bogus"}' '{"type":"query_l2","symbol_id":1,"depth":5}' >"$tmp/ob.jsonl"
+expect 3 "actor orderbook (one bad line)" -- "$ck" actor orderbook/matching --input "$tmp/ob.jsonl"
+if [ "$(sed -n 2p "$tmp/out" | grep -c '"type":"trade".*"price":101,"quantity":4')" = 1 ] &&
+   [ "$(sed -n 3p "$tmp/out" | grep -c '"type":"order_report","order_id":2,"status":"filled"')" = 1 ] &&
+   [ "$(sed -n 4p "$tmp/out" | grep -c '"type":"error","line":3')" = 1 ] &&
+   [ "$(sed -n 5p "$tmp/out" | grep -c '"asks":\[{"price":101,"quantity":6,"order_count":1}\]')" = 1 ]; then ok
+else bad "actor orderbook output: $(cat "$tmp/out")"; fi
+has "$tmp/err" "line 3: type: \"bogus\" is not a request type of orderbook/matching" "actor orderbook bad line"
+# spec/graph.md hand values: arcs 0->1, 1->2, 2->0, 0->2 give PageRank [0.387790, 0.214811, 0.397400].
+printf '%s\n' '{"type":"add_edge","u":0,"v":2,"w":1}' '{"type":"recompute","tol":1e-12,"max_iter":1000}' \
+    '{"type":"query","node":0}' '{"type":"query","node":2}' >"$tmp/pr.jsonl"
+expect 0 "actor pagerank" -- "$ck" actor graph/pagerank --input "$tmp/pr.jsonl" \
+    --config '{"graph": {"num_nodes": 3, "edges": [[0, 1], [1, 2], [2, 0]], "directed": true}}'
+has "$tmp/out" '"score":0.387789' "actor pagerank node 0"  # 0.387790 +- 1e-6
+has "$tmp/out" '"score":0.397399' "actor pagerank node 2"  # 0.397400 +- 1e-6
 
 # ---- run: values, files, options
 echo '{"values": [1e100, 1.0, -1e100, 0.25]}' >"$tmp/in.json"
