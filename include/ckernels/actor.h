@@ -11,11 +11,15 @@
  * allocates or takes a lock, except parking (spin-then-park and blocking idle policies), which
  * uses a mutex and condition variable only to sleep and wake.
  *
- * Back-pressure. A send to a full ring either waits until there is room (CK_SEND_BLOCK, the
- * default) or returns CK_E_QUEUE_FULL (CK_SEND_TRY). Nothing is ever dropped. A handler blocked on
- * a full link handles nothing else meanwhile, so actors that send to each other in a cycle should
- * use CK_SEND_TRY (or rings large enough for their bursts); the client must keep reading replies
- * (ck_actor_recv) while it sends, or an actor blocks on its full reply ring. */
+ * Back-pressure. Nothing is ever dropped. The client's sends to a full ring wait for room
+ * (CK_SEND_BLOCK, the default) or return CK_E_QUEUE_FULL (CK_SEND_TRY). An actor's replies and
+ * publishes to the client wait while the client's reply ring is full (the client must keep
+ * reading; a blocking client send to an actor in that state returns CK_E_QUEUE_FULL instead of
+ * deadlocking). Between actors, CK_SEND_BLOCK never waits: a message that finds its link full is
+ * kept, in order, in the sender's overflow queue and delivered by the sender's loop, so actors
+ * that send to each other in a cycle cannot deadlock (the overflow grows only while a link is
+ * full; CK_SEND_TRY returns CK_E_QUEUE_FULL instead). The barrier waits for overflows to drain.
+ * The runtime's allocator (the ctx's) must be thread-safe: actor threads use it for overflow. */
 #ifndef CKERNELS_ACTOR_H
 #define CKERNELS_ACTOR_H
 
@@ -54,7 +58,8 @@ CK_API void ck_histogram_record(ck_histogram_t *h, uint64_t value);
 /* Add every sample of `from` into `into`. */
 CK_API void ck_histogram_merge(ck_histogram_t *into, const ck_histogram_t *from);
 /* The smallest bucket upper bound at or below which `q` (0..100) percent of the samples lie
- * (q = 100 gives the exact max); 0 when empty. */
+ * (q >= 100 gives the exact max, q <= 0 the exact min); 0 when empty or q is NaN. A zeroed
+ * histogram is a valid empty one. */
 CK_API uint64_t ck_histogram_percentile(const ck_histogram_t *h, double q);
 CK_API double ck_histogram_mean(const ck_histogram_t *h);
 
@@ -195,7 +200,7 @@ typedef struct ck_actor_stats {
     uint64_t handled;       /* non-control messages handled successfully */
     uint64_t errors;        /* handled with an error (answered with CK_MSG_ERROR) */
     uint64_t sent;          /* replies, emits and publishes */
-    uint64_t send_waits;    /* sends that found the ring full and waited (back-pressure) */
+    uint64_t send_waits;    /* sends that found the ring full (waited, or went to overflow) */
     uint64_t parks;         /* times the thread went to sleep */
     ck_histogram_t latency; /* handler time per message */
 } ck_actor_stats_t;

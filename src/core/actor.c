@@ -46,11 +46,18 @@ struct ck_actor {
     ck_ctx_t *ctx; /* the actor thread's own context */
     ck_idle_policy_t idle;
     int64_t spin_ns;
-    int64_t wall_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC at launch, for the HLC */
 
     link_t *links;           /* max_actors + 1 entries */
     _Atomic int n_links;
     ck_ring_t *out;          /* to the client */
+    /* K2K overflow: encoded messages to actor i that found its link full, in order, delivered by
+     * this actor's loop. Sends between actors never block, so no cycle of actors can deadlock. */
+    struct overflow {
+        unsigned char *buf; /* [u32 length][message] ... */
+        size_t head, tail, cap;
+    } *overflow;             /* [max_actors + 1], by destination index */
+    _Atomic uint64_t overflowed; /* messages held in overflow (the barrier waits for 0) */
+    atomic_bool waiting_client;  /* blocked on a full reply ring: the client must read */
     uint64_t next_id;        /* message ids of this actor's sends */
     ck_hlc_t hlc;
 
@@ -108,11 +115,17 @@ static int64_t mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static int64_t wall_ns(void)
+/* Milliseconds for the HLC: its physical part has millisecond resolution, which the coarse
+ * clock (a few ms, ~7 ns a read instead of ~30) gives; the HLC's counter orders events within. */
+static uint64_t hlc_now_ms(void)
 {
     struct timespec ts;
+#ifdef CLOCK_REALTIME_COARSE
+    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+#else
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+#endif
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static inline void cpu_relax(void)
@@ -177,6 +190,64 @@ static ck_ring_t *link_from(ck_actor_t *to, int source)
 
 static bool run_command(ck_actor_t *a);
 
+/* Append an encoded message to an overflow queue (grows by doubling: the slow path only runs
+ * under back-pressure between actors). */
+static ck_status_t overflow_push(ck_actor_t *a, struct overflow *o, const ck_msg_header_t *h, const void *payload,
+                                 size_t len)
+{
+    size_t need = 4 + CK_MSG_HEADER_SIZE + len;
+    if (o->cap - o->tail < need) {
+        if (o->head > 0 && o->tail - o->head + need <= o->cap) { /* compact */
+            memmove(o->buf, o->buf + o->head, o->tail - o->head);
+            o->tail -= o->head;
+            o->head = 0;
+        } else {
+            size_t cap = o->cap ? o->cap : 4096;
+            while (cap < o->tail + need) cap *= 2;
+            unsigned char *b = cki_realloc(a->ctx, o->buf, cap);
+            if (!b) return cki_nomem(a->ctx);
+            o->buf = b;
+            o->cap = cap;
+        }
+    }
+    size_t n;
+    CK_TRY_RET(ck_msg_encode(a->ctx, o->buf + o->tail + 4, o->cap - o->tail - 4, &n, h, payload, len));
+    uint32_t n32 = (uint32_t)n;
+    memcpy(o->buf + o->tail, &n32, 4);
+    o->tail += 4 + n;
+    atomic_store_explicit(&a->overflowed, atomic_load_explicit(&a->overflowed, memory_order_relaxed) + 1,
+                          memory_order_release);
+    return CK_OK;
+}
+
+/* Move what fits from the overflow queues into their links, oldest first. */
+static void overflow_flush(ck_actor_t *a)
+{
+    ck_runtime_t *rt = a->rt;
+    uint64_t moved = 0;
+    int n = atomic_load_explicit(&rt->n_actors, memory_order_acquire);
+    for (int d = 1; d <= n; d++) {
+        struct overflow *o = &a->overflow[d];
+        if (o->head == o->tail) continue;
+        ck_actor_t *dest = rt->actors[d];
+        ck_ring_t *ring = dest ? link_from(dest, a->index) : NULL;
+        bool any = false;
+        while (ring && o->head < o->tail) {
+            uint32_t len;
+            memcpy(&len, o->buf + o->head, 4);
+            if (ck_ring_try_push(NULL, ring, o->buf + o->head + 4, len) != CK_OK) break;
+            o->head += 4 + len;
+            moved++;
+            any = true;
+        }
+        if (o->head == o->tail) o->head = o->tail = 0;
+        if (any) wake_actor(dest);
+    }
+    if (moved)
+        atomic_store_explicit(&a->overflowed, atomic_load_explicit(&a->overflowed, memory_order_relaxed) - moved,
+                              memory_order_release);
+}
+
 /* JSON text in memory from ctx's allocator (json_dumps would use jansson's allocator, which the
  * caller may have hooked). NULL when out of memory. */
 static char *dump_json(ck_ctx_t *ctx, const json_t *j, size_t flags)
@@ -210,18 +281,31 @@ static ck_status_t actor_send(ck_actor_t *a, ck_ring_t *ring, ck_actor_t *dest, 
     h.correlation_id = correlation;
     h.source = (uint32_t)a->index;
     h.destination = dest ? (uint32_t)dest->index : 0;
-    uint64_t now_ms = (uint64_t)((mono_ns() + a->wall_offset_ns) / 1000000);
-    if (ck_hlc_send(NULL, &a->hlc, &h.hlc, now_ms) != CK_OK) h.hlc = a->hlc.last; /* counter exhausted: reuse */
+    if (ck_hlc_send(NULL, &a->hlc, &h.hlc, hlc_now_ms()) != CK_OK) h.hlc = a->hlc.last; /* counter exhausted: reuse */
+    if (dest) { /* K2K: never wait on another actor (see overflow above) */
+        struct overflow *o = &a->overflow[dest->index];
+        ck_status_t s = o->head == o->tail ? push_msg(ctx, ring, &h, payload, len) : CK_E_QUEUE_FULL;
+        if (s == CK_E_QUEUE_FULL) {
+            if (mode == CK_SEND_TRY) return cki_error(ctx, CK_E_QUEUE_FULL, NULL, "ring to %s is full", dest->name);
+            bump(&a->send_waits);
+            s = overflow_push(a, o, &h, payload, len);
+        }
+        if (s != CK_OK) return s;
+        bump(&a->sent);
+        if (message_id) *message_id = h.message_id;
+        wake_actor(dest);
+        return CK_OK;
+    }
     bool waited = false;
     for (;;) {
         ck_status_t s = push_msg(ctx, ring, &h, payload, len);
         if (s == CK_OK) break;
         if (s != CK_E_QUEUE_FULL) return s;
-        if (mode == CK_SEND_TRY)
-            return cki_error(ctx, CK_E_QUEUE_FULL, NULL, "ring to %s is full", dest ? dest->name : "the client");
+        if (mode == CK_SEND_TRY) return cki_error(ctx, CK_E_QUEUE_FULL, NULL, "ring to the client is full");
         if (!waited) {
             waited = true;
             bump(&a->send_waits);
+            atomic_store(&a->waiting_client, true);
         }
         if (atomic_load_explicit(&a->cmd_pending, memory_order_acquire)) {
             /* Mid-message: stats can be served (the histogram is between records), terminate
@@ -229,17 +313,18 @@ static ck_status_t actor_send(ck_actor_t *a, ck_ring_t *ring, ck_actor_t *dest, 
             pthread_mutex_lock(&a->mu);
             cmd_t cmd = a->cmd;
             pthread_mutex_unlock(&a->mu);
-            if (cmd == CMD_STATS) run_command(a);
-            if (cmd == CMD_TERMINATE) return cki_error(ctx, CK_E_CANCELLED, NULL, "actor terminating while its send waited");
+            if (cmd == CMD_STATS || cmd == CMD_STATE) run_command(a);
+            if (cmd == CMD_TERMINATE) {
+                atomic_store(&a->waiting_client, false);
+                return cki_error(ctx, CK_E_CANCELLED, NULL, "actor terminating while its send waited");
+            }
         }
-        if (dest && atomic_load_explicit(&dest->state, memory_order_acquire) == CK_ACTOR_TERMINATED)
-            return cki_error(ctx, CK_E_STATE, NULL, "actor %s is terminated", dest->name);
         sched_yield();
     }
+    if (waited) atomic_store(&a->waiting_client, false);
     bump(&a->sent);
     if (message_id) *message_id = h.message_id;
-    if (dest) wake_actor(dest);
-    else wake_client(a->rt);
+    wake_client(a->rt);
     return CK_OK;
 }
 
@@ -313,7 +398,8 @@ ck_status_t ck_msg_error_decode(ck_ctx_t *ctx, ck_msg_error_t *out, const void *
 
 /* ---------------------------------------------------------------- the actor thread */
 
-static void handle_one(ck_actor_t *a, const ck_msg_header_t *h, const void *payload, size_t len)
+/* t0: when the message was taken (monotonic ns), the start of its handler time. */
+static void handle_one(ck_actor_t *a, const ck_msg_header_t *h, const void *payload, size_t len, int64_t t0)
 {
     ck_actor_call_t call = {a, h};
     if (h->type_id == CK_MSG_BARRIER) {
@@ -328,7 +414,6 @@ static void handle_one(ck_actor_t *a, const ck_msg_header_t *h, const void *payl
         return;
     }
     if (ck_msg_type_is_control(h->type_id)) return; /* acknowledgements sent to an actor: nothing to do */
-    int64_t t0 = mono_ns();
     ck_ctx_clear_error(a->ctx);
     ck_status_t s = a->cls->handle(a->ctx, a->kstate, &call, h->type_id, payload, len);
     if (CK_IS_ERROR(s)) {
@@ -359,9 +444,9 @@ static int poll_links(ck_actor_t *a)
             const void *payload;
             size_t plen;
             if (ck_msg_decode(a->ctx, &h, &payload, &plen, msg, len) == CK_OK) {
-                uint64_t now_ms = (uint64_t)((mono_ns() + a->wall_offset_ns) / 1000000), ts;
-                ck_hlc_receive(NULL, &a->hlc, &ts, h.hlc, now_ms);
-                handle_one(a, &h, payload, plen);
+                uint64_t ts;
+                ck_hlc_receive(NULL, &a->hlc, &ts, h.hlc, hlc_now_ms());
+                handle_one(a, &h, payload, plen, mono_ns());
             } else {
                 bump(&a->errors); /* a corrupt message: counted, nothing to answer */
             }
@@ -431,7 +516,7 @@ static bool run_command(ck_actor_t *a)
         break;
     case CMD_STATS: a->latency_copy = a->latency; break;
     case CMD_TERMINATE:
-        a->dropped = drop_queued(a);
+        a->dropped = drop_queued(a) + atomic_load(&a->overflowed); /* undelivered K2K sends count too */
         a->latency_copy = a->latency;
         keep = false;
         break;
@@ -451,9 +536,15 @@ static void *actor_main(void *arg)
     int64_t idle_since = -1;
     for (;;) {
         if (atomic_load_explicit(&a->cmd_pending, memory_order_acquire) && !run_command(a)) break;
+        bool pending = atomic_load_explicit(&a->overflowed, memory_order_relaxed) > 0;
+        if (pending) overflow_flush(a);
         bool active = atomic_load_explicit(&a->state, memory_order_relaxed) == CK_ACTOR_ACTIVE;
         if (active && poll_links(a) > 0) {
             idle_since = -1;
+            continue;
+        }
+        if (pending) { /* messages still to deliver: no sleeping until they are out */
+            sched_yield();
             continue;
         }
         if (!active || a->idle == CK_IDLE_BLOCKING) {
@@ -469,6 +560,8 @@ static void *actor_main(void *arg)
                 continue;
             }
         }
+        /* A pause per empty poll: measured, a pause-less loop made round trips 4x slower here
+         * (it starves the sibling vCPU / hyperthread that runs the client). */
         cpu_relax();
     }
     return NULL;
@@ -574,6 +667,9 @@ static void actor_free(ck_runtime_t *rt, ck_actor_t *a)
     for (int i = 0; i < n; i++) ck_ring_destroy(&a->links[i].ring);
     ck_ring_destroy(&a->out);
     cki_free(ctx, a->links);
+    if (a->overflow)
+        for (int i = 0; i <= rt->max_actors; i++) cki_free(ctx, a->overflow[i].buf);
+    cki_free(ctx, a->overflow);
     ck_ctx_destroy(&a->ctx);
     pthread_mutex_destroy(&a->mu);
     pthread_cond_destroy(&a->cv);
@@ -673,7 +769,6 @@ ck_status_t ck_runtime_launch(ck_runtime_t *rt, const char *kernel_id, const ck_
     a->cls = cls;
     a->idle = o.idle;
     a->spin_ns = o.spin_ns ? o.spin_ns : DEFAULT_SPIN_NS;
-    a->wall_offset_ns = wall_ns() - mono_ns();
     a->client_state = CK_ACTOR_LAUNCHED;
     ck_hlc_init(&a->hlc, 0);
     ck_histogram_reset(&a->latency);
@@ -683,7 +778,8 @@ ck_status_t ck_runtime_launch(ck_runtime_t *rt, const char *kernel_id, const ck_
     atomic_init(&a->state, CK_ACTOR_LAUNCHED);
     atomic_init(&a->n_links, 0);
     a->links = cki_calloc(ctx, (size_t)rt->max_actors + 1, sizeof *a->links);
-    if (!a->links) s = cki_nomem(ctx);
+    a->overflow = cki_calloc(ctx, (size_t)rt->max_actors + 1, sizeof *a->overflow);
+    if (!a->links || !a->overflow) s = cki_nomem(ctx);
     if (s == CK_OK) s = ck_ctx_create(&a->ctx, &ctx->alloc);
     if (s == CK_OK) ck_ctx_set_threads(a->ctx, 1);
     if (s == CK_OK) s = ck_ring_create(&a->out, ctx, rt->ring_capacity, rt->slot_size);
@@ -795,13 +891,26 @@ static ck_status_t client_send(ck_actor_t *a, uint32_t type_id, const void *payl
     h.type_id = type_id;
     h.message_id = ++rt->next_id;
     h.destination = (uint32_t)a->index;
-    if (ck_hlc_send(NULL, &rt->hlc, &h.hlc, (uint64_t)(wall_ns() / 1000000)) != CK_OK) h.hlc = rt->hlc.last;
+    if (ck_hlc_send(NULL, &rt->hlc, &h.hlc, hlc_now_ms()) != CK_OK) h.hlc = rt->hlc.last;
     ck_ring_t *ring = a->links[0].ring; /* the client's link is always the first */
+    int64_t suspect_since = -1;
     for (;;) {
         ck_status_t s = push_msg(ctx, ring, &h, payload, len);
         if (s == CK_OK) break;
         if (s != CK_E_QUEUE_FULL) return s;
         if (mode == CK_SEND_TRY) return CK_E_QUEUE_FULL; /* retryable, no message: spinning is normal */
+        /* The actor waits to reply and its reply ring is full: only this thread (the client, its
+         * reader) can free it, so waiting here would be forever. The flag lags a just-finished
+         * push, so the condition must hold for a millisecond before it counts. */
+        if (atomic_load(&a->waiting_client) && ck_ring_size(a->out) == ck_ring_capacity(a->out)) {
+            if (suspect_since < 0) suspect_since = mono_ns();
+            else if (mono_ns() - suspect_since > 1000000)
+                return cki_error(ctx, CK_E_QUEUE_FULL, NULL,
+                                 "the ring to %s is full and it waits for the client to read its replies: "
+                                 "read them (ck_actor_recv) and send again", a->name);
+        } else {
+            suspect_since = -1;
+        }
         if (a->client_state != CK_ACTOR_ACTIVE && atomic_load(&a->state) != CK_ACTOR_ACTIVE)
             return cki_error(ctx, CK_E_STATE, NULL, "the ring to %s is full and the actor is %s: it would never drain",
                              a->name, ck_actor_state_name(a->client_state));
@@ -828,10 +937,12 @@ static bool client_wait(ck_runtime_t *rt, bool (*ready)(void *), void *arg, int6
     if (ready(arg)) return true;
     if (timeout_ns == 0) return false;
     int64_t start = mono_ns();
-    while (mono_ns() - start < CLIENT_SPIN_NS) {
-        if (ready(arg)) return true;
-        if (timeout_ns > 0 && mono_ns() - start >= timeout_ns) return false;
-        cpu_relax();
+    for (int64_t now = start; now - start < CLIENT_SPIN_NS; now = mono_ns()) {
+        for (int i = 0; i < 64; i++) { /* the clock is read once per 64 polls: it costs ~30 ns */
+            if (ready(arg)) return true;
+            cpu_relax();
+        }
+        if (timeout_ns > 0 && now - start >= timeout_ns) return false;
     }
     pthread_mutex_lock(&rt->mu);
     bool ok;
@@ -918,7 +1029,7 @@ static bool quiescent(ck_runtime_t *rt)
         ck_actor_t *a = rt->actors[i];
         if (!a || a->client_state != CK_ACTOR_ACTIVE) continue;
         uint64_t r = atomic_load(&a->received), c = atomic_load(&a->completed);
-        if (r != c) return false;
+        if (r != c || atomic_load(&a->overflowed)) return false;
         before += r;
     }
     for (int i = 1; i <= n; i++) {
@@ -929,7 +1040,7 @@ static bool quiescent(ck_runtime_t *rt)
         ck_actor_t *a = rt->actors[i];
         if (!a || a->client_state != CK_ACTOR_ACTIVE) continue;
         uint64_t r = atomic_load(&a->received), c = atomic_load(&a->completed);
-        if (r != c) return false;
+        if (r != c || atomic_load(&a->overflowed)) return false;
         after += r;
     }
     return before == after;

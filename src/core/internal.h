@@ -68,6 +68,10 @@ int64_t cki_now_ns(void);   /* monotonic clock */
 /* Threads for an OpenMP region: ctx's setting, or the OpenMP default when 0. */
 int cki_threads(const ck_ctx_t *ctx);
 
+/* ---- ring.c: the table-driven CRC32C (slicing-by-8), which ck_crc32c uses where the CPU has no
+ * crc32 instruction; exposed so that tests compare both paths. */
+uint32_t cki_crc32c_portable(uint32_t crc, const void *data, size_t n);
+
 /* ---- licensing (license.c) */
 /* Whether the license in force on ctx permits running/registering `kernel` at time `now`
  * (Unix seconds). Sets ctx's error (CK_E_LICENSE, naming the kernel and the reason) when not. */

@@ -562,3 +562,83 @@ Test(actor, json_requests_and_batch_replay)
     json_decref(res);
     ck_ctx_free(ctx, out);
 }
+
+/* Two actors answering each other's requests, with 4-slot rings and the client flooding both:
+ * with blocking sends between actors this is the classic cycle deadlock; the sender's overflow
+ * queue makes it impossible. Every request is answered, in order. */
+static ck_status_t relay_handle(ck_ctx_t *c, void *state, ck_actor_call_t *call, uint32_t type_id, const void *payload,
+                                size_t len)
+{
+    const char *partner = state;
+    switch (type_id) {
+    case 130: return ck_actor_emit(call, partner, 131, payload, len, CK_SEND_BLOCK, NULL); /* ask the partner */
+    case 131: return ck_actor_reply(call, 132, payload, len);                               /* answer it */
+    case 132: return ck_actor_publish(call, 180, payload, len);                             /* done */
+    default: return cki_invalid(c, "type_id", "unexpected %u", type_id);
+    }
+}
+static ck_status_t relay_a(ck_ctx_t *c, const json_t *j, void **s) { (void)c, (void)j; *s = (void *)"rb"; return CK_OK; }
+static ck_status_t relay_b(ck_ctx_t *c, const json_t *j, void **s) { (void)c, (void)j; *s = (void *)"ra"; return CK_OK; }
+static const ck_actor_class_t relay_a_class = {.kernel_id = "test/relay-a", .create = relay_a, .handle = relay_handle};
+static const ck_actor_class_t relay_b_class = {.kernel_id = "test/relay-b", .create = relay_b, .handle = relay_handle};
+
+Test(actor, k2k_cycle_cannot_deadlock)
+{
+    ck_runtime_t *rt = NULL;
+    cr_assert_eq(ck_runtime_create(&rt, ctx, NULL, &(ck_runtime_options_t){.ring_capacity = 4}), CK_OK);
+    ck_actor_t *ab[2] = {launch(rt, &relay_a_class, "ra", NULL), launch(rt, &relay_b_class, "rb", NULL)};
+    enum { N = 3000 };
+    uint64_t sent[2] = {0, 0}, got[2] = {0, 0};
+    /* The client reads both actors all along: an actor waiting on its full reply ring is part of
+     * the cycle too, and only the client can break that one. */
+    int64_t deadline = cki_now_ns() + 30 * SEC;
+    while (got[0] < N || got[1] < N) {
+        cr_assert(cki_now_ns() < deadline, "stuck: sent %llu/%llu, answered %llu/%llu", (unsigned long long)sent[0],
+                  (unsigned long long)sent[1], (unsigned long long)got[0], (unsigned long long)got[1]);
+        for (int k = 0; k < 2; k++) {
+            if (sent[k] < N && ck_actor_send(ab[k], 130, &sent[k], 8, CK_SEND_TRY, NULL) == CK_OK) sent[k]++;
+            ck_msg_header_t h;
+            unsigned char buf[64];
+            size_t len;
+            bool got_one = true;
+            while (got_one) {
+                cr_assert_eq(ck_actor_recv(ab[k], &h, buf, sizeof buf, &len, 0, &got_one), CK_OK);
+                if (!got_one) break;
+                cr_assert_eq(h.type_id, 180);
+                uint64_t v;
+                memcpy(&v, buf, 8);
+                cr_assert_eq(v, got[k]);
+                got[k]++;
+            }
+        }
+    }
+    cr_assert_eq(ck_runtime_barrier(rt, 10 * SEC), CK_OK);
+    for (int k = 0; k < 2; k++) {
+        ck_actor_stats_t st;
+        ck_actor_stats(ab[k], &st);
+        cr_assert_eq(st.handled, 3 * (uint64_t)N);
+        cr_assert_eq(st.errors, 0);
+    }
+    ck_runtime_destroy(&rt);
+}
+
+Test(actor, blocking_send_to_an_actor_waiting_for_the_client_is_refused)
+{
+    ck_runtime_t *rt = NULL;
+    ck_actor_t *a = NULL;
+    cr_assert_eq(ck_runtime_create(&rt, ctx, reg, &(ck_runtime_options_t){.ring_capacity = 2}), CK_OK);
+    cr_assert_eq(ck_runtime_launch(rt, "core/echo", NULL, NULL, &a), CK_OK);
+    cr_assert_eq(ck_actor_activate(a), CK_OK);
+    ck_status_t s = CK_OK;
+    int sent = 0;
+    while ((s = ck_actor_send(a, 100, "x", 1, CK_SEND_BLOCK, NULL)) == CK_OK) sent++; /* nobody reads */
+    cr_assert_eq(s, CK_E_QUEUE_FULL);
+    cr_assert_str_eq(ck_ctx_error(ctx), "the ring to core/echo is full and it waits for the client to read its "
+                                        "replies: read them (ck_actor_recv) and send again");
+    cr_assert_eq(sent, 2 + 2); /* 2 answered (the reply ring is full), 1 in hand and 1 queued (2 slots) */
+    ck_msg_header_t h;
+    unsigned char buf[16];
+    size_t len;
+    for (int i = 0; i < sent; i++) recv_one(a, &h, buf, sizeof buf, &len);
+    ck_runtime_destroy(&rt);
+}

@@ -400,7 +400,13 @@ Test(crc32c, matches_bitwise_definition_and_chains)
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         buf[i] = (unsigned char)x;
     }
-    for (size_t n = 0; n <= 67; n++) cr_assert_eq(ck_crc32c(0, buf + 3, n), crc32c_bitwise(buf + 3, n), "n=%zu", n);
+    for (size_t n = 0; n <= 67; n++) {
+        cr_assert_eq(ck_crc32c(0, buf + 3, n), crc32c_bitwise(buf + 3, n), "n=%zu", n);
+        /* both paths: the crc32 instruction (where the CPU has it) and the tables */
+        cr_assert_eq(cki_crc32c_portable(0, buf + 3, n), crc32c_bitwise(buf + 3, n), "portable n=%zu", n);
+    }
+    cr_assert_eq(cki_crc32c_portable(0, "123456789", 9), 0xE3069283u);
+    cr_assert_eq(cki_crc32c_portable(cki_crc32c_portable(0, buf, 10), buf + 10, 990), crc32c_bitwise(buf, 1000));
     cr_assert_eq(ck_crc32c(0, buf, sizeof buf), crc32c_bitwise(buf, sizeof buf));
     /* Feeding in pieces gives the same CRC as one call. */
     for (size_t cut = 0; cut <= 50; cut += 7) {
