@@ -7,7 +7,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${CK_BUILD_DIR:-$root/build}
 
 packages=(build-essential cmake ninja-build pkg-config libjansson-dev libsodium-dev libcriterion-dev
-          libopenblas-dev)
+          libopenblas-dev libreaderwriterqueue-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

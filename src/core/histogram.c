@@ -34,10 +34,11 @@ void ck_histogram_reset(ck_histogram_t *h)
 
 void ck_histogram_record(ck_histogram_t *h, uint64_t v)
 {
+    if (!h) return;
     h->buckets[bucket_of(v)]++;
+    if (h->count == 0 || v < h->min) h->min = v; /* a zeroed histogram works without a reset */
     h->count++;
     h->sum += (double)v;
-    if (v < h->min) h->min = v;
     if (v > h->max) h->max = v;
 }
 
@@ -54,6 +55,7 @@ void ck_histogram_merge(ck_histogram_t *into, const ck_histogram_t *from)
 uint64_t ck_histogram_percentile(const ck_histogram_t *h, double q)
 {
     if (!h || !h->count) return 0;
+    if (q != q) return 0; /* NaN */
     if (!(q < 100.0)) return h->max;
     if (!(q > 0.0)) return h->min;
     /* The rank of the q-th percentile sample (nearest-rank definition), 1-based. */

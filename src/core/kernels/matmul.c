@@ -29,7 +29,9 @@
 enum { MR = 6, NR = 8, KC = 256, MC = 72, NC = 4096 };
 enum { ALIGN = 64 };
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) && defined(__has_attribute)
+/* Not under ThreadSanitizer: the ifunc resolver runs before the TSan runtime is up. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) && defined(__has_attribute) && \
+    !defined(__SANITIZE_THREAD__)
 #if __has_attribute(target_clones)
 #define CKI_MM_CLONES __attribute__((target_clones("avx2", "default")))
 #endif
