@@ -73,7 +73,7 @@ static ck_status_t expect(ck_ctx_t *ctx, bool ok, const char *field, const char 
 
 /* Type (and range) check of one present field. Structured types get a shallow check here; the
  * binder's reader reports deeper problems with the full path. */
-static ck_status_t check_value(ck_ctx_t *ctx, const ck_param_t *p, const json_t *v)
+ck_status_t cki_json_check_param(ck_ctx_t *ctx, const ck_param_t *p, const json_t *v)
 {
     const char *f = p->name;
     ck_status_t status;
@@ -161,7 +161,7 @@ static ck_status_t validate(ck_ctx_t *ctx, const ck_kernel_t *k, json_t *input, 
             continue;
         }
         if (json_is_null(val) && p->nullable) continue;
-        ck_status_t status = check_value(ctx, p, val);
+        ck_status_t status = cki_json_check_param(ctx, p, val);
         if (status) return status;
     }
     return CK_OK;

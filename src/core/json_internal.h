@@ -46,6 +46,9 @@ ck_status_t cki_json_set(ck_ctx_t *ctx, json_t *obj, const char *key, json_t *va
  * allocations (CK_E_NOMEM) from syntax errors (CK_E_INVALID_INPUT under `field`, with line and
  * column). */
 ck_status_t cki_json_parse(ck_ctx_t *ctx, const char *field, const char *text, size_t len, json_t **out);
+/* The validator's type and range check of one present top-level field against its parameter
+ * row (structured types shallowly; the binder's reader checks deeper). */
+ck_status_t cki_json_check_param(ck_ctx_t *ctx, const ck_param_t *p, const json_t *v);
 
 /* Append a formatted message to meta.warnings. Returns CK_E_NOMEM (message set) on failure. */
 ck_status_t cki_run_warn(ck_ctx_t *ctx, ck_run_info_t *info, const char *fmt, ...) CKI_PRINTF(3, 4);

@@ -145,47 +145,6 @@ static bool in_choices(const char *choices, const char *s, size_t *index)
     }
 }
 
-/* The batch validator's checks for the parameter types the five ring kernels use (the registry's
- * validator is private to the JSON executor; the binders' readers do the deep checks). */
-static ck_status_t check_param(ck_ctx_t *ctx, const ck_param_t *p, const json_t *v)
-{
-    const char *f = p->name;
-    double x;
-    switch (p->type) {
-    case CK_PT_BOOL:
-        if (!json_is_boolean(v)) return cki_invalid(ctx, f, "expected a boolean");
-        return CK_OK;
-    case CK_PT_INT:
-        if (!json_is_integer(v)) return cki_invalid(ctx, f, "expected an integer");
-        x = (double)json_integer_value(v);
-        break;
-    case CK_PT_REAL:
-        if (!json_is_number(v)) return cki_invalid(ctx, f, "expected a number");
-        x = json_number_value(v);
-        break;
-    case CK_PT_ENUM:
-        if (!json_is_string(v)) return cki_invalid(ctx, f, "expected a string");
-        if (!in_choices(p->choices, json_string_value(v), NULL))
-            return cki_invalid(ctx, f, "'%s' is not one of %s", json_string_value(v), p->choices);
-        return CK_OK;
-    case CK_PT_GRAPH:
-    case CK_PT_OBJECT:
-        if (!json_is_object(v)) return cki_invalid(ctx, f, "expected an object");
-        return CK_OK;
-    default: return CK_OK; /* CK_PT_ANY: the reader checks */
-    }
-    bool low = p->has_min && (p->min_exclusive ? !(x > p->min) : x < p->min);
-    bool high = p->has_max && (p->max_exclusive ? !(x < p->max) : x > p->max);
-    if (low || high) {
-        char lo[32] = "-inf", hi[32] = "inf";
-        if (p->has_min) snprintf(lo, sizeof lo, "%.17g", p->min);
-        if (p->has_max) snprintf(hi, sizeof hi, "%.17g", p->max);
-        return cki_invalid(ctx, f, "%.17g is out of range %c%s, %s%c", x, p->has_min && p->min_exclusive ? '(' : '[', lo,
-                           hi, p->has_max && p->max_exclusive ? ')' : ']');
-    }
-    return CK_OK;
-}
-
 static ck_status_t read_option(ck_ctx_t *ctx, const json_t *in, const char *name, int64_t max, int64_t *out)
 {
     const json_t *v = json_object_get(in, name);
@@ -244,7 +203,7 @@ ck_status_t cki_ga_config_read(ck_ctx_t *ctx, cki_ga_config_t *c, const char *ke
             continue;
         }
         if (json_is_null(val) && p->nullable) continue;
-        if ((status = check_param(ctx, p, val))) goto fail;
+        if ((status = cki_json_check_param(ctx, p, val))) goto fail;
     }
     if ((status = read_option(ctx, c->input, "max_nodes", CK_GRAPH_MAX_NODES, &c->max_nodes))) goto fail;
     if ((status = read_option(ctx, c->input, "max_edges", CKI_GA_MAX_EDGES, &c->max_edges))) goto fail;

@@ -301,6 +301,20 @@ static json_t *info_json(uint32_t symbol_id, const ck_ob_book_info_t *in)
                      (json_int_t)in->trade_count);
 }
 
+/* Set "bids" and "asks" on a book object and hand it out; every reference is taken, even on
+ * failure. */
+static ck_status_t attach_sides(ck_ctx_t *ctx, json_t *j, json_t *jb, json_t *ja, json_t **out)
+{
+    int fail = json_object_set_new(j, "bids", jb);
+    fail |= json_object_set_new(j, "asks", ja);
+    if (fail) {
+        json_decref(j);
+        return cki_nomem(ctx);
+    }
+    *out = j;
+    return CK_OK;
+}
+
 ck_status_t cki_ob_l2_json(ck_ctx_t *ctx, const ck_ob_engine_t *e, uint32_t symbol_id, int64_t depth, json_t **out)
 {
     ck_ob_book_info_t info;
@@ -330,19 +344,9 @@ ck_status_t cki_ob_l2_json(ck_ctx_t *ctx, const ck_ob_engine_t *e, uint32_t symb
             if (!row || json_array_append_new(side ? ja : jb, row)) goto nomem;
         }
     }
-    if (json_object_set_new(j, "bids", jb)) {
-        jb = NULL;
-        goto nomem;
-    }
-    jb = NULL;
-    if (json_object_set_new(j, "asks", ja)) {
-        ja = NULL;
-        goto nomem;
-    }
     cki_free(ctx, b);
     cki_free(ctx, a);
-    *out = j;
-    return CK_OK;
+    return attach_sides(ctx, j, jb, ja, out);
 nomem:
     cki_free(ctx, b);
     cki_free(ctx, a);
@@ -378,19 +382,9 @@ ck_status_t cki_ob_l3_json(ck_ctx_t *ctx, const ck_ob_engine_t *e, uint32_t symb
             if (!row || json_array_append_new(side ? ja : jb, row)) goto nomem;
         }
     }
-    if (json_object_set_new(j, "bids", jb)) {
-        jb = NULL;
-        goto nomem;
-    }
-    jb = NULL;
-    if (json_object_set_new(j, "asks", ja)) {
-        ja = NULL;
-        goto nomem;
-    }
     cki_free(ctx, b);
     cki_free(ctx, a);
-    *out = j;
-    return CK_OK;
+    return attach_sides(ctx, j, jb, ja, out);
 nomem:
     cki_free(ctx, b);
     cki_free(ctx, a);
