@@ -3,7 +3,9 @@
  *
  * Layout: orders live in one node pool (indices, free list, grows by doubling); the order_id map
  * is open addressing; each symbol has per side a ladder of levels sorted by key (price for bids,
- * -price for asks) with the best at the end, each level an intrusive FIFO of nodes. All capacity
+ * -price for asks) with the best at the end, each level an intrusive FIFO of nodes. An emptied
+ * level leaves a gap in its ladder (O(1), no shifting; see obi_ladder_t) and a new level takes
+ * the nearest gap; a replace searches for its new level outward from its old slot. All capacity
  * an order may ever need (its node, a level, a ladder slot on its side, a cascade slot when it is
  * a stop) is reserved when it is accepted, so matching, cascades, cancels, replaces and session
  * ends never allocate and never fail half-way. */
@@ -216,6 +218,8 @@ static ck_status_t grow_nodes(E *e, uint32_t want)
 static ck_status_t grow_ladder(ck_ctx_t *ctx, obi_ladder_t *l, int64_t want)
 {
     if (want <= (int64_t)l->cap) return CK_OK;
+    /* Twice the levels the side may hold, so the ladder keeps gaps near most inserts. */
+    want *= 2;
     uint32_t cap = l->cap ? l->cap : 16;
     while ((int64_t)cap < want) cap *= 2;
     int64_t *keys = cki_realloc(ctx, l->keys, (size_t)cap * sizeof *keys);
@@ -270,6 +274,7 @@ ck_status_t ck_ob_engine_create(ck_ctx_t *ctx, ck_ob_engine_t **engine)
     if (!e) return cki_nomem(ctx);
     e->ctx = ctx;
     e->node_free = e->level_free = OBI_NIL;
+    e->rest_hint = OBI_NIL;
     *engine = e;
     return CK_OK;
 }
@@ -496,17 +501,112 @@ static void emit_done(const E *e, const ck_ob_sink_t *sink, const obi_node_t *n)
 
 static inline int64_t key_of(int side, int64_t price) { return side == CK_OB_BUY ? price : -price; }
 
-/* First position with keys[pos] >= key. */
+/* First slot with keys[pos] >= key (gaps included: their keys keep the order). Branch-free. */
 static inline uint32_t lower_bound(const obi_ladder_t *l, int64_t key)
 {
-    uint32_t lo = 0, hi = l->n;
-    if (hi && l->keys[hi - 1] < key) return hi; /* a new best: common */
+    uint32_t len = l->n;
+    const int64_t *k = l->keys;
+    if (!len || k[len - 1] < key) return len; /* a new best: common */
+    const int64_t *base = k;
+    while (len > 1) {
+        const uint32_t half = len / 2;
+        base += (size_t)(base[half - 1] < key) * half;
+        len -= half;
+    }
+    return (uint32_t)(base - k) + (*base < key);
+}
+
+/* The same, galloping out from slot h (any value: a hint near the answer makes it short). */
+static inline uint32_t lower_bound_from(const obi_ladder_t *l, int64_t key, uint32_t h)
+{
+    const uint32_t n = l->n;
+    const int64_t *k = l->keys;
+    if (!n || k[n - 1] < key) return n;
+    if (h >= n) h = n - 1;
+    uint32_t lo, hi; /* the answer lies in [lo, hi] and keys[hi] >= key */
+    if (k[h] < key) {
+        lo = h + 1;
+        for (uint32_t step = 1;; step *= 2) {
+            const uint32_t probe = lo + step - 1;
+            if (probe >= n - 1) {
+                hi = n - 1;
+                break;
+            }
+            if (k[probe] >= key) {
+                hi = probe;
+                break;
+            }
+            lo = probe + 1;
+        }
+    } else {
+        hi = h;
+        for (uint32_t step = 1;; step *= 2) {
+            if (hi < step) {
+                lo = 0;
+                break;
+            }
+            const uint32_t probe = hi - step;
+            if (k[probe] < key) {
+                lo = probe + 1;
+                break;
+            }
+            hi = probe;
+        }
+    }
     while (lo < hi) {
         const uint32_t mid = lo + (hi - lo) / 2;
-        if (l->keys[mid] < key) lo = mid + 1;
+        if (k[mid] < key) lo = mid + 1;
         else hi = mid;
     }
     return lo;
+}
+
+/* Put level li with `key` (no live level has it) into the ladder; pos = lower_bound(l, key).
+ * Takes a gap with that key, or the gap just below pos, or the free slot at the end; otherwise
+ * shifts the slots between pos and the nearest gap (or the end) by one. A free slot always
+ * exists: the capacity covers every live order on the side, so n == cap implies a gap. */
+static void ladder_put(E *e, obi_ladder_t *l, uint32_t pos, int64_t key, uint32_t li)
+{
+    int64_t *k = l->keys;
+    uint32_t *v = l->levels;
+    const uint32_t n = l->n;
+    uint32_t at;
+    l->live++;
+    if (pos < n && k[pos] == key) {
+        at = pos; /* a gap left by this price */
+    } else if (pos > 0 && v[pos - 1] == OBI_NIL) {
+        at = pos - 1; /* keys[pos - 2] < keys[pos - 1] < key < keys[pos] */
+    } else if (pos == n && n < l->cap) {
+        at = n;
+        l->n = n + 1;
+    } else {
+        for (uint32_t d = 0;; d++) {
+            const uint32_t r = pos + d; /* slots [pos, r) are levels */
+            if (r < n ? v[r] == OBI_NIL : (r == n && n < l->cap)) {
+                if (r == n) l->n = n + 1;
+                for (uint32_t i = r; i > pos; i--) {
+                    k[i] = k[i - 1];
+                    v[i] = v[i - 1];
+                    e->levels[v[i]].pos = i;
+                }
+                at = pos;
+                break;
+            }
+            if (pos >= d + 2 && v[pos - 2 - d] == OBI_NIL) { /* slots (a, pos) are levels */
+                const uint32_t a = pos - 2 - d;
+                for (uint32_t i = a; i < pos - 1; i++) {
+                    k[i] = k[i + 1];
+                    v[i] = v[i + 1];
+                    e->levels[v[i]].pos = i;
+                }
+                at = pos - 1;
+                break;
+            }
+        }
+    }
+    k[at] = key;
+    v[at] = li;
+    e->levels[li].pos = at;
 }
 
 static void rest(E *e, obi_symbol_t *s, uint32_t ni)
@@ -514,9 +614,11 @@ static void rest(E *e, obi_symbol_t *s, uint32_t ni)
     obi_node_t *n = &e->nodes[ni];
     obi_ladder_t *l = &s->ladder[n->side];
     const int64_t key = key_of(n->side, n->price);
-    const uint32_t pos = lower_bound(l, key);
+    const uint32_t hint = e->rest_hint;
+    e->rest_hint = OBI_NIL;
+    const uint32_t pos = hint == OBI_NIL ? lower_bound(l, key) : lower_bound_from(l, key, hint);
     uint32_t li;
-    if (pos < l->n && l->keys[pos] == key) {
+    if (pos < l->n && l->keys[pos] == key && l->levels[pos] != OBI_NIL) {
         li = l->levels[pos];
     } else {
         li = e->level_free;
@@ -525,14 +627,7 @@ static void rest(E *e, obi_symbol_t *s, uint32_t ni)
         L->price = n->price;
         L->head = L->tail = OBI_NIL;
         L->count = 0;
-        const uint32_t tail = l->n - pos;
-        if (tail) {
-            memmove(l->keys + pos + 1, l->keys + pos, tail * sizeof *l->keys);
-            memmove(l->levels + pos + 1, l->levels + pos, tail * sizeof *l->levels);
-        }
-        l->keys[pos] = key;
-        l->levels[pos] = li;
-        l->n++;
+        ladder_put(e, l, pos, key, li);
     }
     obi_level_t *L = &e->levels[li];
     n->prev = L->tail;
@@ -562,16 +657,14 @@ static void unrest(E *e, obi_symbol_t *s, uint32_t ni)
     e->resting--;
     if (--L->count) return;
     obi_ladder_t *l = &s->ladder[n->side];
-    uint32_t pos;
-    const int64_t key = key_of(n->side, L->price);
-    if (l->keys[l->n - 1] == key) pos = l->n - 1;
-    else pos = lower_bound(l, key);
-    const uint32_t tail = l->n - pos - 1;
-    if (tail) {
-        memmove(l->keys + pos, l->keys + pos + 1, tail * sizeof *l->keys);
-        memmove(l->levels + pos, l->levels + pos + 1, tail * sizeof *l->levels);
+    const uint32_t pos = L->pos;
+    l->levels[pos] = OBI_NIL; /* a gap; the key stays */
+    l->live--;
+    if (pos + 1 == l->n) { /* the best emptied: drop it and the gaps below it */
+        uint32_t m = pos;
+        while (m && l->levels[m - 1] == OBI_NIL) m--;
+        l->n = m;
     }
-    l->n--;
     L->head = e->level_free;
     e->level_free = li;
 }
@@ -703,6 +796,7 @@ static bool fok_fillable(const E *e, const obi_symbol_t *s, const obi_node_t *in
     const bool any = is_market_like(in);
     int64_t need = in->remaining;
     for (uint32_t pos = l->n; pos-- > 0;) {
+        if (l->levels[pos] == OBI_NIL) continue;
         const obi_level_t *L = &e->levels[l->levels[pos]];
         if (!any && (in->side == CK_OB_BUY ? L->price > in->price : L->price < in->price)) return false;
         for (uint32_t ri = L->head; ri != OBI_NIL; ri = e->nodes[ri].next) {
@@ -1084,6 +1178,8 @@ ck_status_t ck_ob_replace(ck_ob_engine_t *e, const ck_ob_replace_t *r, const ck_
         why = CK_OB_REJECT_POST_ONLY_WOULD_CROSS;
         goto reject;
     }
+    /* The new price is usually near the old one: search for its slot from the old level's. */
+    const uint32_t hint = e->levels[n->level].pos;
     unrest(e, s, ni);
     n->price = np;
     n->quantity = nq + n->cancelled;
@@ -1093,7 +1189,9 @@ ck_status_t ck_ob_replace(ck_ob_engine_t *e, const ck_ob_replace_t *r, const ck_
         ck_ob_event_t ev = {.type = CK_OB_EV_REPLACED, .order_id = n->order_id, .seq = n->seq};
         emit(sink, &ev);
     }
+    e->rest_hint = hint;
     process(e, s, ni, sink);
+    e->rest_hint = OBI_NIL;
     cascade(e, s, sink);
     if (report) report_final(e, ni, report);
     return CK_OK;
@@ -1116,7 +1214,8 @@ static int64_t expire_symbol(E *e, obi_symbol_t *s, const ck_ob_sink_t *sink)
     for (int side = 0; side < 2; side++) {
         obi_ladder_t *l = &s->ladder[side];
         for (uint32_t pos = l->n; pos-- > 0;) {
-            /* Removing the level at pos shifts only positions above it, already visited. */
+            /* Removing a level leaves a gap (or drops slots above pos), nothing moves. */
+            if (pos >= l->n || l->levels[pos] == OBI_NIL) continue;
             uint32_t ni = e->levels[l->levels[pos]].head;
             while (ni != OBI_NIL) {
                 obi_node_t *n = &e->nodes[ni];
@@ -1205,8 +1304,8 @@ static void book_info(const E *e, const obi_symbol_t *s, ck_ob_book_info_t *info
     info->last_trade_price = s->last_price;
     info->volume = s->volume;
     info->trade_count = s->trade_count;
-    info->bid_levels = b->n;
-    info->ask_levels = a->n;
+    info->bid_levels = b->live;
+    info->ask_levels = a->live;
     info->bid_orders = s->resting_side[CK_OB_BUY];
     info->ask_orders = s->resting_side[CK_OB_SELL];
     info->waiting_stops = s->n_stops;
@@ -1216,6 +1315,7 @@ static size_t l2_side(const E *e, const obi_ladder_t *l, int64_t depth, ck_ob_le
 {
     size_t w = 0;
     for (uint32_t pos = l->n; pos-- > 0 && w < cap && (depth <= 0 || (int64_t)w < depth);) {
+        if (l->levels[pos] == OBI_NIL) continue;
         const obi_level_t *L = &e->levels[l->levels[pos]];
         int64_t q = 0, c = 0;
         for (uint32_t ni = L->head; ni != OBI_NIL; ni = e->nodes[ni].next) {
@@ -1242,7 +1342,9 @@ static size_t l3_side(const E *e, const obi_ladder_t *l, int64_t depth, ck_ob_l3
 {
     size_t w = 0;
     int64_t levels = 0;
-    for (uint32_t pos = l->n; pos-- > 0 && (depth <= 0 || levels < depth); levels++) {
+    for (uint32_t pos = l->n; pos-- > 0 && (depth <= 0 || levels < depth);) {
+        if (l->levels[pos] == OBI_NIL) continue;
+        levels++;
         const obi_level_t *L = &e->levels[l->levels[pos]];
         for (uint32_t ni = L->head; ni != OBI_NIL && w < cap; ni = e->nodes[ni].next) {
             const obi_node_t *n = &e->nodes[ni];

@@ -75,14 +75,19 @@ typedef struct obi_level {
     int64_t price;
     uint32_t head, tail; /* next = free list when unused */
     uint32_t count;
+    uint32_t pos; /* its slot in its side's ladder */
 } obi_level_t;
 
-/* One side's price ladder: level indices sorted by key ascending, best at the end (key = price
- * for bids, -price for asks). */
+/* One side's price ladder: slots sorted by key ascending (strictly), best at the end (key = price
+ * for bids, -price for asks). A slot whose level emptied becomes a gap (levels[i] = OBI_NIL,
+ * keys[i] kept) instead of shifting the array: a later level at that key revives it, a new key
+ * next to it takes it, and an insert shifts slots only up to the nearest gap. The top slot
+ * (n - 1) is never a gap, so the best level stays levels[n - 1]. */
 typedef struct obi_ladder {
     int64_t *keys;
     uint32_t *levels;
-    uint32_t n, cap;
+    uint32_t n, cap; /* n: slots in use, gaps included */
+    uint32_t live;   /* levels (slots that are not gaps) */
 } obi_ladder_t;
 
 typedef struct obi_symbol {
@@ -112,6 +117,7 @@ struct ck_ob_engine {
     uint32_t n_sym, sym_cap;
     uint32_t *trig; /* cascade scratch, room for every waiting stop */
     uint32_t trig_cap;
+    uint32_t rest_hint; /* a ladder slot near where the next rest() lands, or OBI_NIL */
     int64_t live, resting, waiting;
     uint64_t seq, trade_id;
     ck_ob_stats_t st;
