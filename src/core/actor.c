@@ -62,7 +62,6 @@ struct ck_actor {
     ck_hlc_t hlc;
 
     pthread_t thread;
-    bool thread_started;
     _Atomic int state;       /* ck_actor_state_t as taken by the thread */
     ck_actor_state_t client_state; /* what the client last requested (client thread only) */
 
@@ -108,13 +107,6 @@ struct ck_actor_call {
 
 /* ---------------------------------------------------------------- small helpers */
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Milliseconds for the HLC: its physical part has millisecond resolution, which the coarse
  * clock (a few ms, ~7 ns a read instead of ~30) gives; the HLC's counter orders events within. */
 static uint64_t hlc_now_ms(void)
@@ -137,35 +129,33 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static void bump(_Atomic uint64_t *c) /* single writer: no read-modify-write needed */
+/* Counters have a single writer (the actor thread): no read-modify-write needed. Release, so a
+ * reader that sees the count sees what was done before it (the barrier relies on it). */
+static void counter_add(_Atomic uint64_t *c, uint64_t delta)
 {
-    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
+    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + delta, memory_order_release);
 }
+
+static void bump(_Atomic uint64_t *c) { counter_add(c, 1); }
 
 static size_t max_payload_of(const ck_runtime_t *rt)
 {
     return (size_t)rt->slot_size - CK_RING_SLOT_HEADER - CK_MSG_HEADER_SIZE;
 }
 
-static void wake_actor(ck_actor_t *a)
+/* The waker's half of the sleep handshake: after publishing, fence, and signal only a sleeper. */
+static void wake(atomic_bool *sleeping, pthread_mutex_t *mu, pthread_cond_t *cv)
 {
     atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(&a->sleeping, memory_order_relaxed)) {
-        pthread_mutex_lock(&a->mu);
-        pthread_cond_broadcast(&a->cv);
-        pthread_mutex_unlock(&a->mu);
+    if (atomic_load_explicit(sleeping, memory_order_relaxed)) {
+        pthread_mutex_lock(mu);
+        pthread_cond_broadcast(cv);
+        pthread_mutex_unlock(mu);
     }
 }
 
-static void wake_client(ck_runtime_t *rt)
-{
-    atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(&rt->client_sleeping, memory_order_relaxed)) {
-        pthread_mutex_lock(&rt->mu);
-        pthread_cond_broadcast(&rt->cv);
-        pthread_mutex_unlock(&rt->mu);
-    }
-}
+static void wake_actor(ck_actor_t *a) { wake(&a->sleeping, &a->mu, &a->cv); }
+static void wake_client(ck_runtime_t *rt) { wake(&rt->client_sleeping, &rt->mu, &rt->cv); }
 
 /* Encode a message straight into the next slot of `ring` and publish it. CK_E_QUEUE_FULL when
  * full (the caller decides to wait or not). */
@@ -215,8 +205,7 @@ static ck_status_t overflow_push(ck_actor_t *a, struct overflow *o, const ck_msg
     uint32_t n32 = (uint32_t)n;
     memcpy(o->buf + o->tail, &n32, 4);
     o->tail += 4 + n;
-    atomic_store_explicit(&a->overflowed, atomic_load_explicit(&a->overflowed, memory_order_relaxed) + 1,
-                          memory_order_release);
+    bump(&a->overflowed);
     return CK_OK;
 }
 
@@ -243,9 +232,7 @@ static void overflow_flush(ck_actor_t *a)
         if (o->head == o->tail) o->head = o->tail = 0;
         if (any) wake_actor(dest);
     }
-    if (moved)
-        atomic_store_explicit(&a->overflowed, atomic_load_explicit(&a->overflowed, memory_order_relaxed) - moved,
-                              memory_order_release);
+    if (moved) counter_add(&a->overflowed, (uint64_t)0 - moved); /* wraps: subtracts `moved` */
 }
 
 /* JSON text in memory from ctx's allocator (json_dumps would use jansson's allocator, which the
@@ -308,8 +295,9 @@ static ck_status_t actor_send(ck_actor_t *a, ck_ring_t *ring, ck_actor_t *dest, 
             atomic_store(&a->waiting_client, true);
         }
         if (atomic_load_explicit(&a->cmd_pending, memory_order_acquire)) {
-            /* Mid-message: stats can be served (the histogram is between records), terminate
-             * ends the wait; lifecycle changes and snapshots wait for the message to finish. */
+            /* Mid-message: stats (the histogram is between records) and state changes (they only
+             * steer polling) are served, terminate ends the wait; a snapshot, which reads the
+             * class's state, waits for the message to finish. */
             pthread_mutex_lock(&a->mu);
             cmd_t cmd = a->cmd;
             pthread_mutex_unlock(&a->mu);
@@ -425,7 +413,7 @@ static void handle_one(ck_actor_t *a, const ck_msg_header_t *h, const void *payl
     } else {
         bump(&a->handled);
     }
-    ck_histogram_record(&a->latency, (uint64_t)(mono_ns() - t0));
+    ck_histogram_record(&a->latency, (uint64_t)(cki_now_ns() - t0));
 }
 
 /* Take and handle up to POLL_BATCH messages from each link; the number handled. */
@@ -446,7 +434,7 @@ static int poll_links(ck_actor_t *a)
             if (ck_msg_decode(a->ctx, &h, &payload, &plen, msg, len) == CK_OK) {
                 uint64_t ts;
                 ck_hlc_receive(NULL, &a->hlc, &ts, h.hlc, hlc_now_ms());
-                handle_one(a, &h, payload, plen, mono_ns());
+                handle_one(a, &h, payload, plen, cki_now_ns());
             } else {
                 bump(&a->errors); /* a corrupt message: counted, nothing to answer */
             }
@@ -552,7 +540,7 @@ static void *actor_main(void *arg)
             continue;
         }
         if (a->idle == CK_IDLE_SPIN_THEN_PARK) {
-            int64_t now = mono_ns();
+            int64_t now = cki_now_ns();
             if (idle_since < 0) idle_since = now;
             else if (now - idle_since >= a->spin_ns) {
                 park(a, active);
@@ -709,9 +697,8 @@ size_t ck_runtime_max_payload(const ck_runtime_t *rt) { return rt ? max_payload_
 /* Append a ring from `source` into `to` and publish it. */
 static ck_status_t add_link(ck_runtime_t *rt, ck_actor_t *to, int source)
 {
+    if (link_from(to, source)) return CK_OK; /* left empty by a launch that failed: reuse */
     int n = atomic_load_explicit(&to->n_links, memory_order_relaxed);
-    for (int i = 0; i < n; i++)
-        if (to->links[i].source == source) return CK_OK; /* left empty by a launch that failed: reuse */
     ck_ring_t *ring;
     CK_TRY_RET(ck_ring_create(&ring, rt->ctx, rt->ring_capacity, rt->slot_size));
     to->links[n] = (link_t){source, ring};
@@ -800,7 +787,6 @@ ck_status_t ck_runtime_launch(ck_runtime_t *rt, const char *kernel_id, const ck_
         actor_free(rt, a);
         return s;
     }
-    a->thread_started = true;
     rt->actors[a->index] = a;
     atomic_store_explicit(&rt->n_actors, a->index, memory_order_release);
     if (out) *out = a;
@@ -829,7 +815,6 @@ ck_status_t ck_actor_terminate(ck_actor_t *a, uint64_t *dropped)
     if (a->client_state == CK_ACTOR_TERMINATED) return CK_OK;
     command(a, CMD_TERMINATE, 0);
     pthread_join(a->thread, NULL);
-    a->thread_started = false;
     atomic_store_explicit(&a->state, CK_ACTOR_TERMINATED, memory_order_release);
     a->client_state = CK_ACTOR_TERMINATED;
     if (dropped) *dropped = a->dropped;
@@ -903,8 +888,8 @@ static ck_status_t client_send(ck_actor_t *a, uint32_t type_id, const void *payl
          * reader) can free it, so waiting here would be forever. The flag lags a just-finished
          * push, so the condition must hold for a millisecond before it counts. */
         if (atomic_load(&a->waiting_client) && ck_ring_size(a->out) == ck_ring_capacity(a->out)) {
-            if (suspect_since < 0) suspect_since = mono_ns();
-            else if (mono_ns() - suspect_since > 1000000)
+            if (suspect_since < 0) suspect_since = cki_now_ns();
+            else if (cki_now_ns() - suspect_since > 1000000)
                 return cki_error(ctx, CK_E_QUEUE_FULL, NULL,
                                  "the ring to %s is full and it waits for the client to read its replies: "
                                  "read them (ck_actor_recv) and send again", a->name);
@@ -936,8 +921,8 @@ static bool client_wait(ck_runtime_t *rt, bool (*ready)(void *), void *arg, int6
 {
     if (ready(arg)) return true;
     if (timeout_ns == 0) return false;
-    int64_t start = mono_ns();
-    for (int64_t now = start; now - start < CLIENT_SPIN_NS; now = mono_ns()) {
+    int64_t start = cki_now_ns();
+    for (int64_t now = start; now - start < CLIENT_SPIN_NS; now = cki_now_ns()) {
         for (int i = 0; i < 64; i++) { /* the clock is read once per 64 polls: it costs ~30 ns */
             if (ready(arg)) return true;
             cpu_relax();
@@ -953,7 +938,7 @@ static bool client_wait(ck_runtime_t *rt, bool (*ready)(void *), void *arg, int6
         if (timeout_ns < 0) {
             pthread_cond_wait(&rt->cv, &rt->mu);
         } else {
-            int64_t left = timeout_ns - (mono_ns() - start);
+            int64_t left = timeout_ns - (cki_now_ns() - start);
             if (left <= 0) break;
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
@@ -1049,7 +1034,7 @@ static bool quiescent(ck_runtime_t *rt)
 ck_status_t ck_runtime_barrier(ck_runtime_t *rt, int64_t timeout_ns)
 {
     if (!rt) return CK_E_INVALID_INPUT;
-    int64_t start = mono_ns();
+    int64_t start = cki_now_ns();
     for (;;) {
         uint64_t seq = ++rt->barrier_seq;
         unsigned char payload[8];
@@ -1061,7 +1046,7 @@ ck_status_t ck_runtime_barrier(ck_runtime_t *rt, int64_t timeout_ns)
             if (a && a->client_state == CK_ACTOR_ACTIVE) CK_TRY_RET(client_send(a, CK_MSG_BARRIER, payload, 8, CK_SEND_BLOCK, NULL));
         }
         barrier_wait_t bw = {rt, seq};
-        int64_t left = timeout_ns < 0 ? -1 : timeout_ns - (mono_ns() - start);
+        int64_t left = timeout_ns < 0 ? -1 : timeout_ns - (cki_now_ns() - start);
         if (timeout_ns >= 0 && left <= 0) left = 0;
         if (!client_wait(rt, barrier_acked, &bw, left))
             return cki_error(rt->ctx, CK_E_TIMEOUT, NULL, "barrier: not every actor acknowledged within %lld ns",
@@ -1148,12 +1133,12 @@ static ck_status_t collect(ck_actor_t *a, uint64_t id, text_buf_t *tb, int64_t t
     unsigned char *buf = cki_malloc(ctx, cap);
     if (!buf) return cki_nomem(ctx);
     ck_status_t s = CK_OK;
-    int64_t start = mono_ns();
+    int64_t start = cki_now_ns();
     for (;;) {
         ck_msg_header_t h;
         size_t len;
         bool got;
-        int64_t left = timeout_ns < 0 ? -1 : timeout_ns - (mono_ns() - start);
+        int64_t left = timeout_ns < 0 ? -1 : timeout_ns - (cki_now_ns() - start);
         if (timeout_ns >= 0 && left < 0) left = 0;
         if (id == 0) left = 0;
         s = ck_actor_recv(a, &h, buf, cap, &len, left, &got);
