@@ -86,6 +86,15 @@ ck_status_t cki_license_copy(ck_ctx_t *ctx, const ck_license_t *src, ck_license_
         if (CK_IS_ERROR(status)) goto cleanup; \
     } while (0)
 
+/* The value of a hex digit (0-9, a-f, A-F), -1 for any other character. */
+static inline int cki_hex_value(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 /* Return the status of `expr` at once when it is an error (for functions without cleanup). */
 #define CK_TRY_RET(expr)                        \
     do {                                        \

@@ -465,12 +465,10 @@ static ck_status_t get_signature(ck_ctx_t *ctx, const json_t *obj, ck_license_t 
     for (size_t i = 0; i < n; i += 2) {
         unsigned byte = 0;
         for (size_t j = i; j < i + 2; j++) {
-            char c = s[j];
-            unsigned h;
-            if (c >= '0' && c <= '9') h = (unsigned)(c - '0');
-            else if (c >= 'a' && c <= 'f') h = (unsigned)(c - 'a' + 10);
-            else return cki_invalid(ctx, "signature", "must be lower-case hex digits (bad character at %zu)", j);
-            byte = byte << 4 | h;
+            int h = cki_hex_value(s[j]);
+            if (h < 0 || (s[j] >= 'A' && s[j] <= 'F'))
+                return cki_invalid(ctx, "signature", "must be lower-case hex digits (bad character at %zu)", j);
+            byte = byte << 4 | (unsigned)h;
         }
         lic->signature[i / 2] = (uint8_t)byte;
     }
@@ -693,13 +691,9 @@ ck_status_t ck_license_key_from_hex(ck_ctx_t *ctx, uint8_t *key, size_t key_len,
     for (size_t i = 0; i < key_len; i++) {
         unsigned byte = 0;
         for (size_t j = 2 * i; j < 2 * i + 2; j++) {
-            char c = text[j];
-            unsigned h;
-            if (c >= '0' && c <= '9') h = (unsigned)(c - '0');
-            else if (c >= 'a' && c <= 'f') h = (unsigned)(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F') h = (unsigned)(c - 'A' + 10);
-            else return cki_error(ctx, CK_E_INVALID_INPUT, field, "key is not hex (bad character at %zu)", j);
-            byte = byte << 4 | h;
+            int h = cki_hex_value(text[j]);
+            if (h < 0) return cki_error(ctx, CK_E_INVALID_INPUT, field, "key is not hex (bad character at %zu)", j);
+            byte = byte << 4 | (unsigned)h;
         }
         key[i] = (uint8_t)byte;
     }

@@ -36,14 +36,6 @@ static ck_status_t echo_handle(ck_ctx_t *ctx, void *state, ck_actor_call_t *call
     return ck_actor_reply(call, ECHO_REPLY, payload, len);
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 static ck_status_t echo_from_json(ck_ctx_t *ctx, const json_t *msg, void *buf, size_t cap, size_t *len)
 {
     const char *key;
@@ -69,7 +61,7 @@ static ck_status_t echo_from_json(ck_ctx_t *ctx, const json_t *msg, void *buf, s
         if (n % 2) return cki_invalid(ctx, "hex", "needs an even number of hex digits, got %zu", n);
         if (n / 2 > cap) return cki_invalid(ctx, "hex", "%zu bytes exceed the %zu a message can carry", n / 2, cap);
         for (size_t i = 0; i < n / 2; i++) {
-            int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+            int hi = cki_hex_value(s[2 * i]), lo = cki_hex_value(s[2 * i + 1]);
             if (hi < 0 || lo < 0) return cki_invalid(ctx, "hex", "character %zu is not a hex digit", hi < 0 ? 2 * i : 2 * i + 1);
             ((unsigned char *)buf)[i] = (unsigned char)(hi << 4 | lo);
         }
